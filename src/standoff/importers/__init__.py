@@ -1,0 +1,1 @@
+"""Importers for peer tools' input formats."""
