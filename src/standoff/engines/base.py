@@ -15,9 +15,9 @@ Shapes: ``n`` actors, ``R`` rounds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -127,7 +127,10 @@ def apply_veto(outcome: FloatArray, status_quo: FloatArray, veto: FloatArray) ->
     return np.clip(outcome, low, high)
 
 
-BargainingEngine = Callable[[BargainingProblem], BargainingResult]
+class BargainingEngine(Protocol):
+    """``run(problem, detail=True)``: ``detail=False`` skips per-round diagnostics (for Monte Carlo)."""
+
+    def __call__(self, problem: BargainingProblem, detail: bool = True) -> BargainingResult: ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,173 @@
+"""Whole-file checks of a scenario, on the raw YAML data.
+
+They run beside the format validation, so that one pass reports everything:
+duplicate ids, references to unknown actors, issues or documents, quotes that
+do not occur in their document, and numbers outside the bounds their meaning
+allows (positions inside the issue's scale, salience in ``[0, 1]``,
+capability ``>= 0``, risk attitude in ``[-1, 1]``). Each check tolerates the
+wrong types the format validation already reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from standoff.corpus.documents import Corpus, normalise_text
+
+Found = tuple[str, str]
+
+
+def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
+    """Every whole-file problem, as ``(field path, message)``."""
+    actors = _items(raw, "actors")
+    issues = _items(raw, "issues")
+    actor_ids = _ids(actors)
+    issue_ids = _ids(issues)
+    scales = {i.get("id"): _scale(i) for _, i in issues}
+    found: list[Found] = []
+    found += _duplicates("actors", actors)
+    found += _duplicates("issues", issues)
+    for path, a in actors:
+        found += _bounded(a.get("capability"), f"{path}.capability", 0.0, None, "capability")
+        found += _bounded(a.get("risk"), f"{path}.risk", -1.0, 1.0, "risk attitude")
+        within = a.get("within")
+        if isinstance(within, str) and within not in actor_ids:
+            found.append((f"{path}.within", _unknown("actor", within, actor_ids)))
+        for k, veto in enumerate(a.get("veto") or []):
+            if not isinstance(veto, dict):
+                continue
+            vpath = f"{path}.veto[{k}]"
+            issue = veto.get("issue")
+            if isinstance(issue, str) and issue not in issue_ids:
+                found.append((f"{vpath}.issue", _unknown("issue", issue, issue_ids)))
+            rng = veto.get("range")
+            scale = scales.get(issue)
+            if scale and _pair(rng) and not (scale[0] <= rng[0] and rng[1] <= scale[1]):
+                found.append((f"{vpath}.range", f"expected a range inside the issue's scale [{scale[0]:g}, {scale[1]:g}], got {rng}"))
+    for path, i in issues:
+        scale = scales.get(i.get("id"))
+        if scale:
+            found += _bounded(i.get("status_quo"), f"{path}.status_quo", *scale, "status quo")
+    seen: dict[tuple[Any, Any], str] = {}
+    for path, s in _items(raw, "stances"):
+        actor, issue = s.get("actor"), s.get("issue")
+        if isinstance(actor, str) and actor not in actor_ids:
+            found.append((f"{path}.actor", _unknown("actor", actor, actor_ids)))
+        if isinstance(issue, str) and issue not in issue_ids:
+            found.append((f"{path}.issue", _unknown("issue", issue, issue_ids)))
+        key = (actor, issue)
+        if key in seen:
+            found.append((path, f"duplicate stance of {actor!r} on {issue!r} (first at {seen[key]})"))
+        seen.setdefault(key, path)
+        scale = scales.get(issue)
+        if scale:
+            found += _bounded(s.get("position"), f"{path}.position", *scale, "position")
+        found += _bounded(s.get("salience"), f"{path}.salience", 0.0, 1.0, "salience")
+    found += list(_evidence(raw, "", corpus))
+    return found
+
+
+def _items(raw: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+    items = raw.get(key)
+    if not isinstance(items, list):
+        return []
+    out = []
+    for k, item in enumerate(items):
+        if isinstance(item, dict):
+            label = item.get("id") or "/".join(str(item[f]) for f in ("actor", "issue") if f in item)
+            out.append((f"{key}[{k}]({label})" if label else f"{key}[{k}]", item))
+    return out
+
+
+def _ids(items: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    return {i["id"] for _, i in items if isinstance(i.get("id"), str)}
+
+
+def _duplicates(key: str, items: list[tuple[str, dict[str, Any]]]) -> list[Found]:
+    first: dict[str, str] = {}
+    found = []
+    for path, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            found.append((f"{path}.id", f"duplicate {key[:-1]} id {ident!r} (first at {first[ident]})"))
+        first.setdefault(ident, path)
+    return found
+
+
+def _unknown(kind: str, ident: str, known: set[str]) -> str:
+    return f"unknown {kind} id {ident!r}; known {kind}s: {', '.join(sorted(known)) or 'none'}"
+
+
+def _scale(issue: dict[str, Any]) -> tuple[float, float] | None:
+    scale = issue.get("scale")
+    if not isinstance(scale, dict):
+        return None
+    low, high = scale.get("low", 0.0), scale.get("high", 100.0)
+    if _number(low) and _number(high) and low < high:
+        return (float(low), float(high))
+    return None
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _pair(x: Any) -> bool:
+    return isinstance(x, list) and len(x) == 2 and all(_number(v) for v in x)
+
+
+def _bounded(q: Any, path: str, low: float | None, high: float | None, what: str) -> list[Found]:
+    """Check a quantity's value and uncertainty support against ``[low, high]``."""
+    if not isinstance(q, dict):
+        return []
+    lo = -float("inf") if low is None else low
+    hi = float("inf") if high is None else high
+    expected = f"[{lo:g}, {hi:g}]" if high is not None else f">= {lo:g}"
+    found = []
+    value = q.get("value")
+    if _number(value) and not lo <= value <= hi:
+        found.append((f"{path}.value", f"{what} must be {expected}, got {value}"))
+    rng = q.get("range")
+    if _pair(rng) and not (lo <= rng[0] and rng[1] <= hi):
+        found.append((f"{path}.range", f"{what} range must lie within {expected}, got {rng}"))
+    dist = q.get("dist")
+    if isinstance(dist, dict):
+        ends = [dist.get(k) for k in ("low", "high") if k in dist]
+        if any(_number(e) and not lo <= e <= hi for e in ends):
+            found.append((f"{path}.dist", f"{what} distribution must lie within {expected}, got low/high {ends}"))
+    return found
+
+
+def _evidence(node: Any, path: str, corpus: Corpus) -> Iterator[Found]:
+    """Check every ``evidence`` entry anywhere in the file."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key == "evidence":
+                entries = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+                for k, ev in enumerate(entries):
+                    yield from _quote(ev, f"{sub}[{k}]", corpus)
+            else:
+                yield from _evidence(value, sub, corpus)
+    elif isinstance(node, list):
+        for k, item in enumerate(node):
+            label = ""
+            if isinstance(item, dict):
+                label = item.get("id") or "/".join(str(item[f]) for f in ("actor", "issue") if f in item)
+            yield from _evidence(item, f"{path}[{k}]({label})" if label else f"{path}[{k}]", corpus)
+
+
+def _quote(ev: Any, path: str, corpus: Corpus) -> Iterator[Found]:
+    if not isinstance(ev, dict):
+        return
+    doc, quote = ev.get("doc"), ev.get("quote")
+    if not isinstance(doc, str):
+        return
+    if doc not in corpus:
+        yield (f"{path}.doc", _unknown("document", doc, set(corpus.documents)))
+    elif isinstance(quote, str) and not corpus[doc].contains(quote):
+        shown = normalise_text(quote)
+        yield (f"{path}.quote", f"quote not found in document {doc!r}: \"{shown[:120]}\"")
