@@ -62,6 +62,10 @@ position moved more than ``tol·Δ``, as *stable* when the forecast has not
 moved for ``patience`` consecutive rounds, or at the *cap* ``max_rounds``.
 Stopped draws are frozen; their trajectories repeat their last state.
 
+An actor holding all capability keeps its position only if it resists (its
+salience is 1): with ``s_k < 1`` others expect gains from uncontested
+demands and it may yield; the forecast follows it, since it alone has weight.
+
 Departures and additions: veto players (an input of the scenario) never move
 outside the interval they accept, and the final forecast is projected onto
 the intersection of the veto intervals; the round-by-round forecast is the

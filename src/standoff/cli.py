@@ -1,0 +1,125 @@
+"""The ``standoff`` command line: parse, call, present. No model logic here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from standoff.briefing import render
+from standoff.engines import available
+from standoff.evidence import coverage
+from standoff.forecast import forecast as run_forecast
+from standoff.scenario import ScenarioError, builtin_scenarios, load_scenario
+
+app = typer.Typer(help="Standoff: make a coercive standoff computable.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
+
+
+def _fail(exc: ScenarioError) -> None:
+    err.print(f"[red]{len(exc.problems)} problem(s):[/red]")
+    for p in exc.problems:
+        err.print(str(p), markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or built-in names.")]) -> None:
+    """Check scenario files; report every problem at once and exit non-zero if any."""
+    bad = 0
+    for f in files:
+        try:
+            s = load_scenario(f).scenario
+        except ScenarioError as exc:
+            bad += 1
+            err.print(f"[red]{f}: {len(exc.problems)} problem(s)[/red]")
+            for p in exc.problems:
+                err.print(str(p), markup=False, highlight=False)
+            continue
+        out.print(f"{f}: valid ({len(s.actors)} actors, {len(s.issues)} issues, {len(s.stances)} stances; every quote found)")
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def forecast(
+    scenario: ScenarioArg = "iran-2026",
+    engine: Annotated[Optional[list[str]], typer.Option("--engine", "-e", help="Engines to run (default: all).")] = None,
+    draws: Annotated[Optional[int], typer.Option(help="Monte Carlo draws over uncertain inputs.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the draws.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Forecast every issue with every bargaining engine: a briefing, or --json."""
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+    if draws:
+        total = draws * len(loaded.scenario.issues)
+        with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
+            task = bar.add_task("Monte Carlo", total=total)
+            result = run_forecast(loaded, engines=engine, draws=draws, seed=seed,
+                                  progress=lambda k: bar.update(task, completed=k))
+    else:
+        result = run_forecast(loaded, engines=engine)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        out.print(render(result))
+
+
+@app.command()
+def evidence(scenario: ScenarioArg = "iran-2026") -> None:
+    """Evidence coverage: inputs backed by quotes, inputs on judgment, quotes used per actor."""
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+    cov = coverage(loaded.scenario)
+    out.print(f"[bold]{loaded.scenario.title}[/bold]: {cov.total} numeric inputs")
+    for support in ("quote", "quote+judgment", "judgment"):
+        n = cov.count(support)
+        out.print(f"  {support:15} {n:4d}  ({100 * n / max(cov.total, 1):.0f}%)")
+    table = Table("actor", "inputs", "quoted", "quotes used", box=None)
+    for a in loaded.scenario.actors:
+        mine = [i for i in cov.inputs if i.actor == a.id]
+        quotes = cov.quotes_by_actor[a.id]
+        shown = "; ".join(f"[{d}] “{q[:70]}{'…' if len(q) > 70 else ''}”" for d, q in quotes[:3])
+        more = f" (+{len(quotes) - 3} more)" if len(quotes) > 3 else ""
+        table.add_row(a.id, str(len(mine)), str(sum(1 for i in mine if i.quotes)), shown + more)
+    out.print(table)
+
+
+@app.command()
+def engines() -> None:
+    """List the registered engines."""
+    table = Table("name", "what", "rounds", "reference", box=None)
+    for s in available():
+        table.add_row(s.name, s.title, "yes" if s.rounds else "no", s.reference)
+    out.print(table)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    for name in builtin_scenarios():
+        out.print(name)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
