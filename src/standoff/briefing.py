@@ -59,7 +59,7 @@ def render_issue(i: IssueForecast) -> RenderableType:
         lines.append(Text(f"  who moved whom (expected utility, {len(i.moves)} moves): {text}"))
     eu = i.engines.get("expected_utility")
     if eu and eu.by_round:
-        lines.append(Text("  forecast by round: " + " → ".join(_fmt(v) for v in eu.by_round)))
+        lines.append(Text("  expected-utility median by round (before vetoes): " + " → ".join(_fmt(v) for v in eu.by_round)))
     if i.judgment_inputs:
         lines.append(Text(f"  on judgment alone: {len(i.judgment_inputs)} inputs, e.g. {', '.join(i.judgment_inputs[:3])}",
                           style="dim"))

@@ -20,8 +20,9 @@ from standoff.scenario import ScenarioError, builtin_scenarios, load_scenario
 
 app = typer.Typer(help="Standoff: make a coercive standoff computable.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-out = Console()
-err = Console(stderr=True)
+# Wide enough for the briefing's tables when the output is a file or a pipe.
+out = Console(width=None if sys.stdout.isatty() else 130)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 
@@ -29,7 +30,7 @@ ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a 
 def _fail(exc: ScenarioError) -> None:
     err.print(f"[red]{len(exc.problems)} problem(s):[/red]")
     for p in exc.problems:
-        err.print(str(p), markup=False, highlight=False)
+        err.print(str(p), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -44,7 +45,7 @@ def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or 
             bad += 1
             err.print(f"[red]{f}: {len(exc.problems)} problem(s)[/red]")
             for p in exc.problems:
-                err.print(str(p), markup=False, highlight=False)
+                err.print(str(p), markup=False, highlight=False, soft_wrap=True)
             continue
         out.print(f"{f}: valid ({len(s.actors)} actors, {len(s.issues)} issues, {len(s.stances)} stances; every quote found)")
     if bad:

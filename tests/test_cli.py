@@ -1,0 +1,64 @@
+"""The command line: thin shell over the library, tested with argument lists."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import standoff
+from standoff.cli import app
+
+MINI = str(Path(__file__).parent / "data" / "mini.yaml")
+runner = CliRunner()
+
+
+def test_validate_good_and_bad(tmp_path: Path):
+    ok = runner.invoke(app, ["validate", MINI])
+    assert ok.exit_code == 0 and "valid (3 actors, 1 issues, 3 stances; every quote found)" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(MINI).read_text(encoding="utf-8").replace("value: 0.9", "value: 1.9"), encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 1
+    assert f"{bad}: stances[0](leader/enrichment).salience.value: salience must be [0, 1], got 1.9" in res.stderr
+
+
+def test_forecast_json_matches_the_library():
+    res = runner.invoke(app, ["forecast", MINI, "--json"])
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    direct = standoff.forecast(MINI)
+    issue = data["issues"][0]
+    assert issue["issue"] == "enrichment"
+    assert set(issue["engines"]) == {"compromise", "median", "nash", "expected_utility"}
+    for name, e in issue["engines"].items():
+        assert e["value"] == direct.issue("enrichment").engines[name].value
+    eu = issue["engines"]["expected_utility"]
+    assert len(eu["positions_by_round"]) == eu["rounds"] + 1
+    assert eu["positions_by_round"][0] == [95.0, 70.0, 0.0]
+
+
+def test_forecast_briefing_and_monte_carlo():
+    res = runner.invoke(app, ["forecast", MINI, "--draws", "200", "--seed", "3"])
+    assert res.exit_code == 0, res.stderr
+    for text in ("ENRICHMENT", "status quo", "expected_utility", "Monte Carlo: 200 draws, seed 3",
+                 "vetoes: leader accepts [50, 100]", "who moved whom"):
+        assert text in res.stdout
+    again = runner.invoke(app, ["forecast", MINI, "--draws", "200", "--seed", "3", "--json"])
+    first = json.loads(again.stdout)["issues"][0]["engines"]["expected_utility"]["draws"]
+    second = standoff.forecast(MINI, draws=200, seed=3).issues[0].engines["expected_utility"].draws
+    assert first == {"median": second.median, "low": second.low, "high": second.high, "level": second.level}
+
+
+def test_forecast_refuses_an_invalid_scenario(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    res = runner.invoke(app, ["forecast", str(bad)])
+    assert res.exit_code == 1 and "title: required field is missing" in res.stderr
+
+
+def test_evidence_and_engines():
+    res = runner.invoke(app, ["evidence", MINI])
+    assert res.exit_code == 0
+    assert "10 numeric inputs" in res.stdout and "quote              1  (10%)" in res.stdout
+    res = runner.invoke(app, ["engines"])
+    assert res.exit_code == 0 and "expected_utility" in res.stdout and "Scholz" in res.stdout
