@@ -98,6 +98,13 @@ CASES = {
         edit("      - issue: enrichment\n", "      - issue: missiles\n"),
         [("actors[0](leader).veto[0].issue", "unknown issue id 'missiles'; known issues: enrichment")],
     ),
+    "veto read from a stance that does not exist": (
+        edit("issues:\n", "  - id: council\n    name: Council\n    group: organisation\n"
+             "    capability: {value: 5, judgment: \"test value for a small actor\"}\n"
+             "    veto: [{issue: enrichment, judgment: \"test veto without a range\"}]\nissues:\n"),
+        [("actors[3](council).veto[0]", "a veto without a range is read from the actor's stance on the issue; "
+          "give the actor a stance on it or give the veto a range")],
+    ),
     "bad id": (
         edit("id: mini\n", "id: Mini Scenario\n"),
         [("id", "String should match pattern '^[a-z0-9][a-z0-9_\\-]*$' (got 'Mini Scenario')")],
