@@ -47,7 +47,9 @@ def main() -> None:
         out = []
         for lo in range(0, p.n_draws, args.chunk):
             sl = slice(lo, lo + args.chunk)
-            part = type(p)(p.actors, p.position[sl], p.salience[sl], p.capability[sl], p.scale, p.status_quo[sl], p.veto)
+            part = type(p)(
+                p.actors, p.position[sl], p.salience[sl], p.capability[sl], p.scale, p.status_quo[sl], p.veto
+            )
             out.append(expected_utility(part, detail=False).forecast)
         batched[issue] = np.concatenate(out)
     fast = time.perf_counter() - start
@@ -56,8 +58,13 @@ def main() -> None:
     worst = 0.0
     for issue, p in arrays.problems.items():
         for d in range(args.loop_draws):
-            ref = eu_loop(p.position[d], p.salience[d], p.capability[d], p.span,
-                          veto=[tuple(v) for v in p.veto] if p.has_veto.any() else None)
+            ref = eu_loop(
+                p.position[d],
+                p.salience[d],
+                p.capability[d],
+                p.span,
+                veto=[tuple(v) for v in p.veto] if p.has_veto.any() else None,
+            )
             vetoed = np.clip(ref["median"][-1], p.veto[:, 0].max(), p.veto[:, 1].min())
             worst = max(worst, abs(vetoed - batched[issue][d]))
     slow = time.perf_counter() - start

@@ -16,5 +16,7 @@ def describe() -> str:
             cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
     except OSError:
         pass
-    return (f"{cpu}; {os.cpu_count()} logical cores; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; NumPy {np.__version__}")
+    return (
+        f"{cpu}; {os.cpu_count()} logical cores; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; NumPy {np.__version__}"
+    )

@@ -59,8 +59,9 @@ problems = st.tuples(st.integers(2, 8), st.integers(0, 2**32 - 1))
 
 def _problem(n: int, seed: int) -> BargainingProblem:
     rng = np.random.default_rng(seed)
-    return BargainingProblem.from_points(rng.uniform(0, 100, n), rng.uniform(0.05, 1, n), rng.uniform(0.1, 5, n),
-                                         status_quo=float(rng.uniform(0, 100)))
+    return BargainingProblem.from_points(
+        rng.uniform(0, 100, n), rng.uniform(0.05, 1, n), rng.uniform(0.1, 5, n), status_quo=float(rng.uniform(0, 100))
+    )
 
 
 @pytest.mark.parametrize("name", BASELINES)
@@ -68,8 +69,15 @@ def _problem(n: int, seed: int) -> BargainingProblem:
 def test_permutation(name: str, case: tuple[int, int]):
     p = _problem(*case)
     perm = np.random.default_rng(case[1]).permutation(p.n_actors)
-    q = BargainingProblem(tuple(p.actors[k] for k in perm), p.position[:, perm], p.salience[:, perm],
-                          p.capability[:, perm], p.scale, p.status_quo, p.veto[perm])
+    q = BargainingProblem(
+        tuple(p.actors[k] for k in perm),
+        p.position[:, perm],
+        p.salience[:, perm],
+        p.capability[:, perm],
+        p.scale,
+        p.status_quo,
+        p.veto[perm],
+    )
     assert get(name).run(q).forecast[0] == pytest.approx(get(name).run(p).forecast[0], abs=1e-8)
 
 
@@ -77,8 +85,9 @@ def test_permutation(name: str, case: tuple[int, int]):
 @given(case=problems, a=st.floats(0.01, 100), b=st.floats(-1000, 1000))
 def test_affine_rescaling(name: str, case: tuple[int, int], a: float, b: float):
     p = _problem(*case)
-    q = BargainingProblem(p.actors, a * p.position + b, p.salience, p.capability, (b, 100 * a + b),
-                          a * p.status_quo + b, p.veto)
+    q = BargainingProblem(
+        p.actors, a * p.position + b, p.salience, p.capability, (b, 100 * a + b), a * p.status_quo + b, p.veto
+    )
     expected = a * get(name).run(p).forecast[0] + b
     assert get(name).run(q).forecast[0] == pytest.approx(expected, rel=1e-7, abs=1e-6 * (1 + abs(b)))
 
@@ -87,8 +96,9 @@ def test_affine_rescaling(name: str, case: tuple[int, int], a: float, b: float):
 @given(case=problems, x=st.floats(0, 100))
 def test_unanimity(name: str, case: tuple[int, int], x: float):
     p = _problem(*case)
-    q = BargainingProblem(p.actors, np.full_like(p.position, x), p.salience, p.capability, p.scale,
-                          p.status_quo, p.veto)
+    q = BargainingProblem(
+        p.actors, np.full_like(p.position, x), p.salience, p.capability, p.scale, p.status_quo, p.veto
+    )
     assert get(name).run(q).forecast[0] == pytest.approx(x, abs=1e-9)
 
 
@@ -119,6 +129,8 @@ def test_batched_equals_one_by_one():
     sq = rng.uniform(0, 100, 50)
     for fn in (weighted_mean, weighted_median):
         batch = fn(x, w)
-        assert all(batch[d] == fn(x[d:d + 1], w[d:d + 1])[0] for d in range(50))
+        assert all(batch[d] == fn(x[d : d + 1], w[d : d + 1])[0] for d in range(50))
     batch = nash_solution(x, w, sq)
-    assert all(batch[d] == pytest.approx(nash_solution(x[d:d + 1], w[d:d + 1], sq[d:d + 1])[0]) for d in range(50))
+    assert all(
+        batch[d] == pytest.approx(nash_solution(x[d : d + 1], w[d : d + 1], sq[d : d + 1])[0]) for d in range(50)
+    )

@@ -40,8 +40,14 @@ def test_forecast_json_matches_the_library():
 def test_forecast_briefing_and_monte_carlo():
     res = runner.invoke(app, ["forecast", MINI, "--draws", "200", "--seed", "3"])
     assert res.exit_code == 0, res.stderr
-    for text in ("ENRICHMENT", "status quo", "expected_utility", "Monte Carlo: 200 draws, seed 3",
-                 "vetoes: leader accepts [50, 100]", "who moved whom"):
+    for text in (
+        "ENRICHMENT",
+        "status quo",
+        "expected_utility",
+        "Monte Carlo: 200 draws, seed 3",
+        "vetoes: leader accepts [50, 100]",
+        "who moved whom",
+    ):
         assert text in res.stdout
     again = runner.invoke(app, ["forecast", MINI, "--draws", "200", "--seed", "3", "--json"])
     first = json.loads(again.stdout)["issues"][0]["engines"]["expected_utility"]["draws"]

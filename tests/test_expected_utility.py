@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from reference.eu_loop import eu_loop
+
 from standoff.engines.base import BargainingProblem
 from standoff.engines.expected_utility import CONFRONTATION, NONE, EUSettings, expected_utility
 
@@ -51,14 +51,21 @@ def test_hand_computed_three_actors():
 # Decision Making, p. 78), as reproduced by Scholz, Calbert & Smith 2011: EC car-emission
 # standards; capability, position (years of delay), salience (0-100).
 EMISSIONS = [
-    ("Netherlands", 0.08, 4, 80), ("Belgium", 0.08, 7, 40), ("Luxembourg", 0.03, 4, 20),
-    ("Germany", 0.16, 4, 80), ("France", 0.16, 10, 60), ("Italy", 0.16, 10, 60),
-    ("UK", 0.16, 10, 90), ("Ireland", 0.05, 7, 10), ("Denmark", 0.05, 4, 100), ("Greece", 0.08, 7, 70),
+    ("Netherlands", 0.08, 4, 80),
+    ("Belgium", 0.08, 7, 40),
+    ("Luxembourg", 0.03, 4, 20),
+    ("Germany", 0.16, 4, 80),
+    ("France", 0.16, 10, 60),
+    ("Italy", 0.16, 10, 60),
+    ("UK", 0.16, 10, 90),
+    ("Ireland", 0.05, 7, 10),
+    ("Denmark", 0.05, 4, 100),
+    ("Greece", 0.08, 7, 70),
 ]
 
 
 def emissions() -> BargainingProblem:
-    names, cap, pos, sal = zip(*EMISSIONS)
+    names, cap, pos, sal = zip(*EMISSIONS, strict=True)
     return BargainingProblem.from_points(pos, np.array(sal) / 100, cap, scale=(4, 10), status_quo=4, actors=names)
 
 
@@ -80,8 +87,9 @@ def test_published_emission_standards_replication():
 def random_problem(rng: np.random.Generator, n: int, draws: int = 1, grid: bool = False) -> BargainingProblem:
     """Random positions; ``grid`` puts them on multiples of 10, so that actors share positions."""
     pos = rng.choice(np.linspace(0, 100, 11), size=(draws, n)) if grid else rng.uniform(0, 100, (draws, n))
-    return BargainingProblem.from_points(pos, rng.uniform(0.05, 1, (draws, n)), rng.uniform(0.1, 5, (draws, n)),
-                                         scale=(0, 100), status_quo=50)
+    return BargainingProblem.from_points(
+        pos, rng.uniform(0.05, 1, (draws, n)), rng.uniform(0.1, 5, (draws, n)), scale=(0, 100), status_quo=50
+    )
 
 
 @pytest.mark.parametrize("reading", ["scholz", "pairwise"])
@@ -95,8 +103,17 @@ def test_agrees_with_loop_reference(reading: str, q: float, rank: str):
     for _ in range(12):
         p = random_problem(rng, int(rng.integers(3, 9)), grid=rng.random() < 0.3)
         r = expected_utility(p, settings=cfg)
-        ref = eu_loop(p.position[0], p.salience[0], p.capability[0], p.span, q=q, t=0.5, p_reading=reading,
-                      offer_rank=rank, max_rounds=6)
+        ref = eu_loop(
+            p.position[0],
+            p.salience[0],
+            p.capability[0],
+            p.span,
+            q=q,
+            t=0.5,
+            p_reading=reading,
+            offer_rank=rank,
+            max_rounds=6,
+        )
         rounds = int(r.details["rounds"][0])
         assert rounds == ref["rounds"]
         np.testing.assert_allclose(r.trajectory[0, : rounds + 1], ref["positions"], atol=1e-9)
@@ -111,8 +128,15 @@ def test_batch_equals_single_draws():
     batch = random_problem(rng, 6, draws=20)
     r = expected_utility(batch)
     for d in range(20):
-        one = BargainingProblem(batch.actors, batch.position[d:d + 1], batch.salience[d:d + 1],
-                                batch.capability[d:d + 1], batch.scale, batch.status_quo[d:d + 1], batch.veto)
+        one = BargainingProblem(
+            batch.actors,
+            batch.position[d : d + 1],
+            batch.salience[d : d + 1],
+            batch.capability[d : d + 1],
+            batch.scale,
+            batch.status_quo[d : d + 1],
+            batch.veto,
+        )
         single = expected_utility(one)
         k = int(single.details["rounds"][0])
         np.testing.assert_allclose(r.trajectory[d, : k + 1], single.trajectory[0], atol=1e-12)
@@ -127,8 +151,15 @@ def test_permuting_actors_permutes_results(n: int, seed: int):
     rng = np.random.default_rng(seed)
     p = random_problem(rng, n)
     perm = rng.permutation(n)
-    q = BargainingProblem(tuple(p.actors[k] for k in perm), p.position[:, perm], p.salience[:, perm],
-                          p.capability[:, perm], p.scale, p.status_quo, p.veto[perm])
+    q = BargainingProblem(
+        tuple(p.actors[k] for k in perm),
+        p.position[:, perm],
+        p.salience[:, perm],
+        p.capability[:, perm],
+        p.scale,
+        p.status_quo,
+        p.veto[perm],
+    )
     # Continuous positions: exact ties (equal moves in opposite directions, exactly half the
     # weight on each side), which the model breaks by actor order, have probability zero.
     a, b = expected_utility(p), expected_utility(q)
@@ -140,8 +171,15 @@ def test_permuting_actors_permutes_results(n: int, seed: int):
 def test_affine_change_of_scale(n: int, seed: int, scale: float, shift: float):
     """Positions, scale and status quo mapped by x → a x + b: the forecast maps the same way."""
     p = random_problem(np.random.default_rng(seed), n)
-    q = BargainingProblem(p.actors, scale * p.position + shift, p.salience, p.capability,
-                          (shift, 100 * scale + shift), scale * p.status_quo + shift, p.veto)
+    q = BargainingProblem(
+        p.actors,
+        scale * p.position + shift,
+        p.salience,
+        p.capability,
+        (shift, 100 * scale + shift),
+        scale * p.status_quo + shift,
+        p.veto,
+    )
     a, b = expected_utility(p), expected_utility(q)
     assert b.forecast[0] == pytest.approx(scale * a.forecast[0] + shift, rel=1e-7, abs=1e-7 * (1 + abs(shift)))
 

@@ -39,13 +39,21 @@ CASES = {
     ),
     "quote not in document": (
         edit("is non-negotiable", "is negotiable"),
-        [("stances[0](leader/enrichment).position.evidence[0].quote",
-          "quote not found in document 'ruhe-2025': \"Araghchi says Iran's proclaimed \"right\" to enrich is negotiable\"")],
+        [
+            (
+                "stances[0](leader/enrichment).position.evidence[0].quote",
+                'quote not found in document \'ruhe-2025\': "Araghchi says Iran\'s proclaimed "right" to enrich is negotiable"',
+            )
+        ],
     ),
     "unknown document": (
-        edit("doc: ruhe-2025\n        quote: \"Araghchi", "doc: ruhe-2052\n        quote: \"Araghchi"),
-        [("stances[0](leader/enrichment).position.evidence[0].doc",
-          "unknown document id 'ruhe-2052'; known documents: defiant-ahead-of-talks-2026, ruhe-2025")],
+        edit('doc: ruhe-2025\n        quote: "Araghchi', 'doc: ruhe-2052\n        quote: "Araghchi'),
+        [
+            (
+                "stances[0](leader/enrichment).position.evidence[0].doc",
+                "unknown document id 'ruhe-2052'; known documents: defiant-ahead-of-talks-2026, ruhe-2025",
+            )
+        ],
     ),
     "salience out of range": (
         edit("salience: {value: 0.5,", "salience: {value: 1.5,"),
@@ -61,21 +69,37 @@ CASES = {
     ),
     "duplicate actor id": (
         edit("  - id: president\n", "  - id: leader\n"),
-        [("actors[1](leader).id", "duplicate actor id 'leader' (first at actors[0](leader))"),
-         ("stances[1](president/enrichment).actor", "unknown actor id 'president'; known actors: leader, usa")],
+        [
+            ("actors[1](leader).id", "duplicate actor id 'leader' (first at actors[0](leader))"),
+            ("stances[1](president/enrichment).actor", "unknown actor id 'president'; known actors: leader, usa"),
+        ],
     ),
     "duplicate stance": (
         edit("  - actor: president\n", "  - actor: usa\n"),
-        [("stances[2](usa/enrichment)", "duplicate stance of 'usa' on 'enrichment' (first at stances[1](usa/enrichment))")],
+        [
+            (
+                "stances[2](usa/enrichment)",
+                "duplicate stance of 'usa' on 'enrichment' (first at stances[1](usa/enrichment))",
+            )
+        ],
     ),
     "wrong type": (
         edit("value: 40\n", "value: high\n"),
-        [("actors[0](leader).capability.value", "Input should be a valid number, unable to parse string as a number (got 'high')")],
+        [
+            (
+                "actors[0](leader).capability.value",
+                "Input should be a valid number, unable to parse string as a number (got 'high')",
+            )
+        ],
     ),
     "no evidence and no judgment": (
-        edit("capability: {value: 20, judgment: \"Elected executive; test value.\"}", "capability: {value: 20}"),
-        [("actors[1](president).capability",
-          "every number needs evidence (doc and quote) or a judgment with its rationale")],
+        edit('capability: {value: 20, judgment: "Elected executive; test value."}', "capability: {value: 20}"),
+        [
+            (
+                "actors[1](president).capability",
+                "every number needs evidence (doc and quote) or a judgment with its rationale",
+            )
+        ],
     ),
     "unknown field": (
         edit("    group: state\n", "    group: state\n    colour: blue\n"),
@@ -83,15 +107,23 @@ CASES = {
     ),
     "unknown group": (
         edit("    group: state\n", "    group: empire\n"),
-        [("actors[2](usa).group", "Input should be 'state', 'faction', 'organisation', 'movement', 'public' or "
-          "'individual' (got 'empire')")],
+        [
+            (
+                "actors[2](usa).group",
+                "Input should be 'state', 'faction', 'organisation', 'movement', 'public' or "
+                "'individual' (got 'empire')",
+            )
+        ],
     ),
     "value outside its own range": (
         edit("range: [50, 70]", "range: [10, 30]"),
         [("actors[2](usa).capability", "value 60.0 lies outside its range [10.0, 30.0]")],
     ),
     "scale without its anchors": (
-        edit("anchors: {0: none, 50: limited and inspected, 100: unconstrained}", "anchors: {0: none, 100: unconstrained}"),
+        edit(
+            "anchors: {0: none, 50: limited and inspected, 100: unconstrained}",
+            "anchors: {0: none, 100: unconstrained}",
+        ),
         [("issues[0](enrichment).scale", "anchors must say what the ends and the middle mean; missing [50.0]")],
     ),
     "veto on an unknown issue": (
@@ -99,11 +131,19 @@ CASES = {
         [("actors[0](leader).veto[0].issue", "unknown issue id 'missiles'; known issues: enrichment")],
     ),
     "veto read from a stance that does not exist": (
-        edit("issues:\n", "  - id: council\n    name: Council\n    group: organisation\n"
-             "    capability: {value: 5, judgment: \"test value for a small actor\"}\n"
-             "    veto: [{issue: enrichment, judgment: \"test veto without a range\"}]\nissues:\n"),
-        [("actors[3](council).veto[0]", "a veto without a range is read from the actor's stance on the issue; "
-          "give the actor a stance on it or give the veto a range")],
+        edit(
+            "issues:\n",
+            "  - id: council\n    name: Council\n    group: organisation\n"
+            '    capability: {value: 5, judgment: "test value for a small actor"}\n'
+            '    veto: [{issue: enrichment, judgment: "test veto without a range"}]\nissues:\n',
+        ),
+        [
+            (
+                "actors[3](council).veto[0]",
+                "a veto without a range is read from the actor's stance on the issue; "
+                "give the actor a stance on it or give the veto a range",
+            )
+        ],
     ),
     "bad id": (
         edit("id: mini\n", "id: Mini Scenario\n"),
@@ -124,24 +164,32 @@ def test_bad_input_gets_its_exact_error(tmp_path: Path, case: str):
 
 def test_empty_file(tmp_path: Path):
     assert problems(tmp_path, "  \n") == [
-        ("", "the file is empty; expected a YAML mapping with id, title, actors, issues, stances")]
+        ("", "the file is empty; expected a YAML mapping with id, title, actors, issues, stances")
+    ]
 
 
 def test_malformed_yaml(tmp_path: Path):
     assert problems(tmp_path, "id: x\nactors: [a, b\n") == [
-        ("line 3, column 1", "malformed YAML: expected ',' or ']', but got '<stream end>'")]
+        ("line 3, column 1", "malformed YAML: expected ',' or ']', but got '<stream end>'")
+    ]
 
 
 def test_yaml_tag_that_would_construct_a_python_object(tmp_path: Path):
     found = problems(tmp_path, "id: !!python/object/apply:os.system ['echo hacked']\n")
-    assert found == [("line 1, column 5",
-                      "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed "
-                      "(scenario files hold plain data only)")]
+    assert found == [
+        (
+            "line 1, column 5",
+            "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed "
+            "(scenario files hold plain data only)",
+        )
+    ]
 
 
 def test_duplicate_yaml_key(tmp_path: Path):
     text = edit("title: A three-actor test scenario\n", "title: A\ntitle: B\n")
-    assert problems(tmp_path, text) == [("line 3, column 1", "duplicate key 'title' (a key may appear once in a mapping)")]
+    assert problems(tmp_path, text) == [
+        ("line 3, column 1", "duplicate key 'title' (a key may appear once in a mapping)")
+    ]
 
 
 def test_top_level_must_be_a_mapping(tmp_path: Path):
@@ -151,7 +199,8 @@ def test_top_level_must_be_a_mapping(tmp_path: Path):
 def test_not_utf8(tmp_path: Path):
     data = MINI.encode("utf-8").replace(b"Supreme", b"Supr\xe9me")
     assert problems(tmp_path, data) == [
-        ("", f"not UTF-8 text (byte {data.index(b'Supr') + 4}); save the file as UTF-8")]
+        ("", f"not UTF-8 text (byte {data.index(b'Supr') + 4}); save the file as UTF-8")
+    ]
 
 
 def test_missing_file_and_unknown_builtin(tmp_path: Path):
@@ -162,10 +211,12 @@ def test_missing_file_and_unknown_builtin(tmp_path: Path):
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path):
-    text = (MINI.replace("value: 40\n", "value: high\n")
-            .replace("  - actor: president\n", "  - actor: premier\n")
-            .replace("is non-negotiable", "is negotiable")
-            .replace("salience: {value: 0.5,", "salience: {value: 1.5,"))
+    text = (
+        MINI.replace("value: 40\n", "value: high\n")
+        .replace("  - actor: president\n", "  - actor: premier\n")
+        .replace("is non-negotiable", "is negotiable")
+        .replace("salience: {value: 0.5,", "salience: {value: 1.5,")
+    )
     paths = [p for p, _ in problems(tmp_path, text)]
     assert paths == [
         "actors[0](leader).capability.value",

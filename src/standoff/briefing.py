@@ -14,7 +14,8 @@ ENGINE_ORDER = ("compromise", "median", "nash", "expected_utility")
 def render(f: Forecast) -> RenderableType:
     """The whole briefing."""
     head = Text.assemble(
-        (f"{f.title}", "bold"), f"  [{f.scenario}, as of {f.as_of}]\n",
+        (f"{f.title}", "bold"),
+        f"  [{f.scenario}, as of {f.as_of}]\n",
         f"{f.inputs_total} numeric inputs: {f.inputs_quoted} backed by a quote, "
         f"{f.inputs_judgment_only} on judgment alone.",
         "" if f.draws is None else f"  Monte Carlo: {f.draws} draws, seed {f.seed}.",
@@ -42,9 +43,11 @@ def render_issue(i: IssueForecast) -> RenderableType:
     names = sorted(i.engines, key=lambda n: ENGINE_ORDER.index(n) if n in ENGINE_ORDER else len(ENGINE_ORDER))
     for name in names:
         e = i.engines[name]
-        extra = [] if not with_draws else [
-            f"{_fmt(e.draws.median)} [{_fmt(e.draws.low)}, {_fmt(e.draws.high)}]" if e.draws else ""
-        ]
+        extra = (
+            []
+            if not with_draws
+            else [f"{_fmt(e.draws.median)} [{_fmt(e.draws.low)}, {_fmt(e.draws.high)}]" if e.draws else ""]
+        )
         rounds = f" ({e.rounds} rounds, {e.stop})" if e.rounds is not None else ""
         table.add_row(f"  {name}{rounds}", _fmt(e.value), e.label, *extra)
     lines = [title, scale, table]
@@ -52,17 +55,27 @@ def render_issue(i: IssueForecast) -> RenderableType:
         push = ", ".join(f"{a} ({'↑' if v > 0 else '↓'}{_fmt(abs(v))})" for a, v in i.pushing)
         lines.append(Text(f"  pushing hardest from the status quo (capability × salience × distance): {push}"))
     if i.vetoes:
-        lines.append(Text("  vetoes: " + ", ".join(f"{a} accepts [{_fmt(v[0])}, {_fmt(v[1])}]" for a, v in i.vetoes.items())))
+        lines.append(
+            Text("  vetoes: " + ", ".join(f"{a} accepts [{_fmt(v[0])}, {_fmt(v[1])}]" for a, v in i.vetoes.items()))
+        )
     if i.moves:
         big = sorted(i.moves, key=lambda m: -abs(m.after - m.before))[:4]
-        text = "; ".join(f"r{m.round} {m.actor} took {m.partner}'s {m.kind} {_fmt(m.before)}→{_fmt(m.after)}" for m in big)
+        text = "; ".join(
+            f"r{m.round} {m.actor} took {m.partner}'s {m.kind} {_fmt(m.before)}→{_fmt(m.after)}" for m in big
+        )
         lines.append(Text(f"  who moved whom (expected utility, {len(i.moves)} moves): {text}"))
     eu = i.engines.get("expected_utility")
     if eu and eu.by_round:
-        lines.append(Text("  expected-utility median by round (before vetoes): " + " → ".join(_fmt(v) for v in eu.by_round)))
+        lines.append(
+            Text("  expected-utility median by round (before vetoes): " + " → ".join(_fmt(v) for v in eu.by_round))
+        )
     if i.judgment_inputs:
-        lines.append(Text(f"  on judgment alone: {len(i.judgment_inputs)} inputs, e.g. {', '.join(i.judgment_inputs[:3])}",
-                          style="dim"))
+        lines.append(
+            Text(
+                f"  on judgment alone: {len(i.judgment_inputs)} inputs, e.g. {', '.join(i.judgment_inputs[:3])}",
+                style="dim",
+            )
+        )
     return Group(*lines)
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,8 +17,12 @@ from standoff.evidence import coverage
 from standoff.forecast import forecast as run_forecast
 from standoff.scenario import ScenarioError, builtin_scenarios, load_scenario
 
-app = typer.Typer(help="Standoff: make a coercive standoff computable.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Standoff: make a coercive standoff computable.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 # Wide enough for the briefing's tables when the output is a file or a pipe.
 out = Console(width=None if sys.stdout.isatty() else 130)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
@@ -47,7 +50,9 @@ def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or 
             for p in exc.problems:
                 err.print(str(p), markup=False, highlight=False, soft_wrap=True)
             continue
-        out.print(f"{f}: valid ({len(s.actors)} actors, {len(s.issues)} issues, {len(s.stances)} stances; every quote found)")
+        out.print(
+            f"{f}: valid ({len(s.actors)} actors, {len(s.issues)} issues, {len(s.stances)} stances; every quote found)"
+        )
     if bad:
         raise typer.Exit(1)
 
@@ -55,8 +60,8 @@ def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or 
 @app.command()
 def forecast(
     scenario: ScenarioArg = "iran-2026",
-    engine: Annotated[Optional[list[str]], typer.Option("--engine", "-e", help="Engines to run (default: all).")] = None,
-    draws: Annotated[Optional[int], typer.Option(help="Monte Carlo draws over uncertain inputs.")] = None,
+    engine: Annotated[list[str] | None, typer.Option("--engine", "-e", help="Engines to run (default: all).")] = None,
+    draws: Annotated[int | None, typer.Option(help="Monte Carlo draws over uncertain inputs.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the draws.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
@@ -66,11 +71,12 @@ def forecast(
     except ScenarioError as exc:
         _fail(exc)
     if draws:
-        total = draws * len(loaded.scenario.issues)
+        total = draws
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
             task = bar.add_task("Monte Carlo", total=total)
-            result = run_forecast(loaded, engines=engine, draws=draws, seed=seed,
-                                  progress=lambda k: bar.update(task, completed=k))
+            result = run_forecast(
+                loaded, engines=engine, draws=draws, seed=seed, progress=lambda k: bar.update(task, completed=k)
+            )
     else:
         result = run_forecast(loaded, engines=engine)
     if as_json:

@@ -18,13 +18,12 @@ import numpy as np
 
 from standoff import __version__
 from standoff.engines import BargainingProblem, available, get
-from standoff.engines.base import BargainingResult, FloatArray
+from standoff.engines.base import BargainingResult
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
 from standoff.evidence import coverage
+from standoff.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import compile_scenario
-
-CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ class Forecast:
     inputs_total: int
     inputs_quoted: int
     inputs_judgment_only: int
-    made_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    made_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     def issue(self, issue_id: str) -> IssueForecast:
         return next(i for i in self.issues if i.issue == issue_id)
@@ -129,7 +128,8 @@ def forecast(
         draws: Monte Carlo draws over the uncertain inputs (``None``: point run only).
         seed: seed for the draws (required with ``draws``; recorded in the result).
         level: central interval reported for the draws.
-        progress: called with the number of draws done after each chunk.
+        progress: called with the number of draws done after each chunk (see
+            :mod:`standoff.montecarlo` for how draws are seeded).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
@@ -137,11 +137,11 @@ def forecast(
     if draws is not None and (seed is None or draws < 1):
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
     point = compile_scenario(sc)
-    sampled = None if draws is None else compile_scenario(sc, draws, np.random.default_rng(seed))
+    names = [s.name for s in specs]
+    sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress)  # type: ignore[arg-type]
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}
     issues = []
-    done = 0
     for issue in sc.issues:
         problem = point.problems.get(issue.id)
         if problem is None:
@@ -149,12 +149,9 @@ def forecast(
         results = {s.name: s.run(problem) for s in specs}
         intervals = {}
         if sampled is not None:
-            mc = sampled.problems[issue.id]
-            for s in specs:
-                values = _run_chunked(s.name, mc, progress if s is specs[-1] else None, done)
+            for name, values in sampled[issue.id].items():
                 q = np.quantile(values, [0.5, (1 - level) / 2, (1 + level) / 2])
-                intervals[s.name] = Interval(float(q[0]), float(q[1]), float(q[2]), level)
-            done += mc.n_draws
+                intervals[name] = Interval(float(q[0]), float(q[1]), float(q[2]), level)
         engines_out = {
             s.name: _engine_forecast(s.name, s.title, results[s.name], issue.scale.label, intervals.get(s.name))
             for s in specs
@@ -171,8 +168,11 @@ def forecast(
                 actors=list(problem.actors),
                 positions=problem.position[0].tolist(),
                 weights=problem.weight[0].tolist(),
-                vetoes={a: (float(v[0]), float(v[1])) for a, v, has in
-                        zip(problem.actors, problem.veto, problem.has_veto) if has},
+                vetoes={
+                    a: (float(v[0]), float(v[1]))
+                    for a, v, has in zip(problem.actors, problem.veto, problem.has_veto, strict=True)
+                    if has
+                },
                 engines=engines_out,
                 pushing=_pushing(problem),
                 moves=_moves(problem, eu) if eu is not None else [],
@@ -196,26 +196,9 @@ def forecast(
     )
 
 
-def _run_chunked(name: str, problem: BargainingProblem, progress: Callable[[int], None] | None,
-                 done: int) -> FloatArray:
-    """The engine's forecast ``(D,)`` over all draws, in chunks to bound memory."""
-    run = get(name).run
-    out = []
-    for start in range(0, problem.n_draws, CHUNK):
-        part = _slice(problem, slice(start, start + CHUNK))
-        out.append(run(part, detail=False).forecast)
-        if progress is not None:
-            progress(done + min(start + CHUNK, problem.n_draws))
-    return np.concatenate(out)
-
-
-def _slice(p: BargainingProblem, sl: slice) -> BargainingProblem:
-    return BargainingProblem(p.actors, p.position[sl], p.salience[sl], p.capability[sl], p.scale,
-                             p.status_quo[sl], p.veto)
-
-
-def _engine_forecast(name: str, title: str, r: BargainingResult, label: Callable[[float], str],
-                     draws: Interval | None) -> EngineForecast:
+def _engine_forecast(
+    name: str, title: str, r: BargainingResult, label: Callable[[float], str], draws: Interval | None
+) -> EngineForecast:
     value = float(r.forecast[0])
     rounds = stop = by_round = positions = None
     if r.trajectory is not None and r.forecast_by_round is not None:
@@ -243,6 +226,14 @@ def _moves(p: BargainingProblem, r: BargainingResult) -> list[Move]:
     for t in range(rounds):
         for i, j in enumerate(partner[t]):
             if j >= 0 and traj[t + 1, i] != traj[t, i]:
-                moves.append(Move(t + 1, p.actors[i], p.actors[j], OFFER_NAMES[offer[t, i, j]],
-                                  float(traj[t, i]), float(traj[t + 1, i])))
+                moves.append(
+                    Move(
+                        t + 1,
+                        p.actors[i],
+                        p.actors[j],
+                        OFFER_NAMES[offer[t, i, j]],
+                        float(traj[t, i]),
+                        float(traj[t + 1, i]),
+                    )
+                )
     return moves

@@ -88,7 +88,7 @@ class Corpus:
     def __getitem__(self, doc_id: str) -> Document:
         return self.documents[doc_id]
 
-    def merged(self, other: "Corpus") -> "Corpus":
+    def merged(self, other: Corpus) -> Corpus:
         return Corpus({**self.documents, **other.documents})
 
 

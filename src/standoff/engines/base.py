@@ -80,7 +80,7 @@ class BargainingProblem:
         status_quo: float | None = None,
         actors: tuple[str, ...] | None = None,
         veto: Any = None,
-    ) -> "BargainingProblem":
+    ) -> BargainingProblem:
         """Build a one-draw (or batched, if 2-D arrays are given) problem."""
         pos = np.atleast_2d(np.asarray(position, dtype=float))
         sal = np.broadcast_to(np.atleast_2d(np.asarray(salience, dtype=float)), pos.shape).copy()

@@ -83,9 +83,30 @@ def nash(problem: BargainingProblem, detail: bool = True) -> BargainingResult:
     return BargainingResult("nash", apply_veto(out, problem.status_quo, problem.veto))
 
 
-register(EngineSpec("compromise", "Compromise model (weighted mean)", "bargaining", False, False, compromise,
-                    "Achen 2006, in Thomson et al., The European Union Decides"))
-register(EngineSpec("median", "Weighted median (median voter)", "bargaining", False, False, median,
-                    "Black 1948; the Condorcet winner in one dimension"))
-register(EngineSpec("nash", "Nash bargaining solution (asymmetric)", "bargaining", False, False, nash,
-                    "Nash 1950; Kalai 1977"))
+register(
+    EngineSpec(
+        "compromise",
+        "Compromise model (weighted mean)",
+        "bargaining",
+        False,
+        False,
+        compromise,
+        "Achen 2006, in Thomson et al., The European Union Decides",
+    )
+)
+register(
+    EngineSpec(
+        "median",
+        "Weighted median (median voter)",
+        "bargaining",
+        False,
+        False,
+        median,
+        "Black 1948; the Condorcet winner in one dimension",
+    )
+)
+register(
+    EngineSpec(
+        "nash", "Nash bargaining solution (asymmetric)", "bargaining", False, False, nash, "Nash 1950; Kalai 1977"
+    )
+)

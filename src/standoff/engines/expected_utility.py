@@ -125,8 +125,9 @@ def _wins(x: FloatArray, w: FloatArray, r: FloatArray, span: float, reading: str
     return np.where(x[:, :, None] == x[:, None, :], 0.0, p)
 
 
-def _eu(x: FloatArray, s: FloatArray, p: FloatArray, mu: FloatArray, r: FloatArray, span: float,
-        q: float, t: float) -> FloatArray:
+def _eu(
+    x: FloatArray, s: FloatArray, p: FloatArray, mu: FloatArray, r: FloatArray, span: float, q: float, t: float
+) -> FloatArray:
     """``(D, n, n)`` ``EU[a, b]`` of ``a`` challenging ``b``, utilities with exponent ``r[a, b]``."""
     d = np.abs(x[:, :, None] - x[:, None, :]) / span
     m = (np.abs(x - mu[:, None]) / span)[:, :, None]
@@ -179,8 +180,9 @@ def eu_round(x: FloatArray, s: FloatArray, c: FloatArray, span: float, cfg: EUSe
     key = np.abs(target - xi)
     if cfg.offer_rank == "scholz":
         weight = np.abs(own) + np.abs(other)
-        blend = np.divide(np.abs(own) * xi + np.abs(other) * xj, weight, out=np.broadcast_to(xi, own.shape).copy(),
-                          where=weight > 0)
+        blend = np.divide(
+            np.abs(own) * xi + np.abs(other) * xj, weight, out=np.broadcast_to(xi, own.shape).copy(), where=weight > 0
+        )
         key = np.where(comp, np.abs(blend - xi), key)
     elif cfg.offer_rank != "smallest_move":
         raise ValueError(f"unknown offer_rank {cfg.offer_rank!r}; expected 'smallest_move' or 'scholz'")
@@ -200,7 +202,9 @@ def eu_round(x: FloatArray, s: FloatArray, c: FloatArray, span: float, cfg: EUSe
     }
 
 
-def expected_utility(problem: BargainingProblem, detail: bool = True, settings: EUSettings | None = None) -> BargainingResult:
+def expected_utility(
+    problem: BargainingProblem, detail: bool = True, settings: EUSettings | None = None
+) -> BargainingResult:
     """Run the model to its stopping rule; see the module docstring.
 
     ``details`` holds ``median_by_round`` and ``mean_by_round`` ``(D, R + 1)``,
@@ -259,5 +263,14 @@ def expected_utility(problem: BargainingProblem, detail: bool = True, settings: 
     )
 
 
-register(EngineSpec("expected_utility", "Expected-utility model (Bueno de Mesquita)", "bargaining", True, False,
-                    expected_utility, "Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)"))
+register(
+    EngineSpec(
+        "expected_utility",
+        "Expected-utility model (Bueno de Mesquita)",
+        "bargaining",
+        True,
+        False,
+        expected_utility,
+        "Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
+    )
+)

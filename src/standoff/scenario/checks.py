@@ -44,13 +44,27 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
             rng = veto.get("range")
             scale = scales.get(issue)
             if scale and _pair(rng) and not (scale[0] <= rng[0] and rng[1] <= scale[1]):
-                found.append((f"{vpath}.range", f"expected a range inside the issue's scale [{scale[0]:g}, {scale[1]:g}], got {rng}"))
+                found.append(
+                    (
+                        f"{vpath}.range",
+                        f"expected a range inside the issue's scale [{scale[0]:g}, {scale[1]:g}], got {rng}",
+                    )
+                )
     stance_keys = {(s.get("actor"), s.get("issue")) for _, s in _items(raw, "stances")}
     for path, a in actors:
         for k, veto in enumerate(a.get("veto") or []):
-            if isinstance(veto, dict) and veto.get("range") is None and (a.get("id"), veto.get("issue")) not in stance_keys:
-                found.append((f"{path}.veto[{k}]", "a veto without a range is read from the actor's stance on the issue; "
-                              "give the actor a stance on it or give the veto a range"))
+            if (
+                isinstance(veto, dict)
+                and veto.get("range") is None
+                and (a.get("id"), veto.get("issue")) not in stance_keys
+            ):
+                found.append(
+                    (
+                        f"{path}.veto[{k}]",
+                        "a veto without a range is read from the actor's stance on the issue; "
+                        "give the actor a stance on it or give the veto a range",
+                    )
+                )
     for path, i in issues:
         scale = scales.get(i.get("id"))
         if scale:
@@ -176,4 +190,4 @@ def _quote(ev: Any, path: str, corpus: Corpus) -> Iterator[Found]:
         yield (f"{path}.doc", _unknown("document", doc, set(corpus.documents)))
     elif isinstance(quote, str) and not corpus[doc].contains(quote):
         shown = normalise_text(quote)
-        yield (f"{path}.quote", f"quote not found in document {doc!r}: \"{shown[:120]}\"")
+        yield (f"{path}.quote", f'quote not found in document {doc!r}: "{shown[:120]}"')

@@ -68,7 +68,9 @@ def resolve(source: str | Path) -> Path:
     if builtin.exists():
         return builtin
     known = ", ".join(builtin_scenarios())
-    raise ScenarioError([Problem(str(source), "", f"no such file, and no built-in scenario of that name (built-in: {known})")])
+    raise ScenarioError(
+        [Problem(str(source), "", f"no such file, and no built-in scenario of that name (built-in: {known})")]
+    )
 
 
 def load_scenario(source: str | Path) -> LoadedScenario:
@@ -126,7 +128,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 def _parse_yaml(text: str, name: str) -> dict[str, Any]:
     if not text.strip():
-        raise ScenarioError([Problem(name, "", "the file is empty; expected a YAML mapping with id, title, actors, issues, stances")])
+        raise ScenarioError(
+            [Problem(name, "", "the file is empty; expected a YAML mapping with id, title, actors, issues, stances")]
+        )
     try:
         raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.constructor.ConstructorError as exc:

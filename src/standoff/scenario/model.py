@@ -14,7 +14,7 @@ positions inside their issue's scale) are in :mod:`standoff.scenario.checks`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,7 +40,7 @@ class Uniform(_Strict):
     high: float
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Uniform":
+    def _ordered(self) -> Uniform:
         if not self.low <= self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
@@ -53,7 +53,7 @@ class Triangular(_Strict):
     high: float
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Triangular":
+    def _ordered(self) -> Triangular:
         if not self.low <= self.mode <= self.high:
             raise ValueError("expected low <= mode <= high")
         return self
@@ -77,7 +77,7 @@ class Beta(_Strict):
     high: float = 1.0
 
 
-Distribution = Annotated[Union[Uniform, Triangular, Normal, Beta], Field(discriminator="dist")]
+Distribution = Annotated[Uniform | Triangular | Normal | Beta, Field(discriminator="dist")]
 
 
 class Quantity(_Strict):
@@ -99,7 +99,7 @@ class Quantity(_Strict):
         return [v] if isinstance(v, dict) else v
 
     @model_validator(mode="after")
-    def _supported(self) -> "Quantity":
+    def _supported(self) -> Quantity:
         if not self.evidence and self.judgment is None:
             raise ValueError("every number needs evidence (doc and quote) or a judgment with its rationale")
         if self.range is not None and self.dist is not None:
@@ -150,7 +150,7 @@ class Scale(_Strict):
     anchors: dict[float, str]
 
     @model_validator(mode="after")
-    def _anchored(self) -> "Scale":
+    def _anchored(self) -> Scale:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         mid = (self.low + self.high) / 2
@@ -186,7 +186,7 @@ class Veto(_Strict):
         return [v] if isinstance(v, dict) else v
 
     @model_validator(mode="after")
-    def _supported(self) -> "Veto":
+    def _supported(self) -> Veto:
         if not self.evidence and self.judgment is None:
             raise ValueError("a veto needs evidence (doc and quote) or a judgment with its rationale")
         if self.range is not None and not self.range[0] <= self.range[1]:
