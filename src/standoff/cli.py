@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +29,22 @@ out = Console(width=None if sys.stdout.isatty() else 130)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
+
+
+DaskOpt = Annotated[
+    str | None, typer.Option("--dask", help="Address of a Dask scheduler to run the draws on (default: in-process).")
+]
+
+
+def _client(address: str | None):  # noqa: ANN202 - a dask Client, imported lazily
+    if address is None:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        err.print("--dask needs dask.distributed: pip install 'standoff[dask]'")
+        raise typer.Exit(2) from None
+    return Client(address)
 
 
 def _fail(exc: ScenarioError) -> None:
@@ -64,6 +81,7 @@ def forecast(
     draws: Annotated[int | None, typer.Option(help="Monte Carlo draws over uncertain inputs.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the draws.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    dask: DaskOpt = None,
 ) -> None:
     """Forecast every issue with every bargaining engine: a briefing, or --json."""
     try:
@@ -75,7 +93,12 @@ def forecast(
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
             task = bar.add_task("Monte Carlo", total=total)
             result = run_forecast(
-                loaded, engines=engine, draws=draws, seed=seed, progress=lambda k: bar.update(task, completed=k)
+                loaded,
+                engines=engine,
+                draws=draws,
+                seed=seed,
+                client=_client(dask),
+                progress=lambda k: bar.update(task, completed=k),
             )
     else:
         result = run_forecast(loaded, engines=engine)
@@ -83,6 +106,59 @@ def forecast(
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
         out.print(render(result))
+
+
+@app.command()
+def explain(
+    scenario: ScenarioArg = "iran-2026",
+    issue: Annotated[list[str] | None, typer.Argument(help="Issues to explain (default: all).")] = None,
+    engine: Annotated[list[str] | None, typer.Option("--engine", "-e")] = None,
+    n: Annotated[int, typer.Option(help="Base rows of the Sobol design (a power of two).")] = 32,
+    seed: Annotated[int, typer.Option()] = 0,
+    by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
+    top: Annotated[int, typer.Option(help="Factors and tornado bars shown per issue.")] = 5,
+    plot: Annotated[Path | None, typer.Option(help="Write a tornado and Sobol chart (PNG).")] = None,
+    dask: DaskOpt = None,
+) -> None:
+    """Which inputs drive each forecast: Sobol indices (SALib) and a one-at-a-time tornado."""
+    from standoff.sensitivity import explain as run_explain
+
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+    engines_ = engine or ["compromise", "expected_utility"]
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("Sensitivity", total=None)
+        results = run_explain(
+            loaded.scenario,
+            issues=issue,
+            engines=engines_,
+            n=n,
+            seed=seed,
+            by=by,  # type: ignore[arg-type]
+            client=_client(dask),
+            progress=lambda k: bar.update(task, completed=k),
+        )
+    for r in results:
+        out.print(f"[bold]{r.issue}[/bold] / {r.engine}: point forecast {r.point:.1f}, std over the design {r.std:.1f}")
+        table = Table("factor", "S1", "ST", "±", box=None)
+        for f in r.sobol[:top]:
+            table.add_row(f.factor, f"{f.first:.2f}", f"{f.total:.2f}", f"{f.total_conf:.2f}")
+        out.print(table)
+        bars = Table("input (5th → 95th percentile)", "forecast", "swing", box=None)
+        for b in r.tornado[:top]:
+            bars.add_row(
+                f"{b.input} ({b.low_value:.3g} → {b.high_value:.3g})",
+                f"{b.low_forecast:.1f} → {b.high_forecast:.1f}",
+                f"{b.swing:.1f}",
+            )
+        out.print(bars)
+    if plot is not None:
+        from standoff.figures import sensitivity_png
+
+        sensitivity_png(results, plot, top=top)
+        out.print(f"wrote {plot}")
 
 
 @app.command()

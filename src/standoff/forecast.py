@@ -119,6 +119,7 @@ def forecast(
     seed: int | None = None,
     level: float = 0.9,
     progress: Callable[[int], None] | None = None,
+    client: Any = None,
 ) -> Forecast:
     """Forecast every issue of a scenario with the chosen bargaining engines.
 
@@ -130,6 +131,7 @@ def forecast(
         level: central interval reported for the draws.
         progress: called with the number of draws done after each chunk (see
             :mod:`standoff.montecarlo` for how draws are seeded).
+        client: a ``dask.distributed.Client`` to run the draws on (default: in-process).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
@@ -138,7 +140,7 @@ def forecast(
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
     point = compile_scenario(sc)
     names = [s.name for s in specs]
-    sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress)  # type: ignore[arg-type]
+    sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress, client)  # type: ignore[arg-type]
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}
     issues = []

@@ -1,15 +1,20 @@
 """Monte Carlo over a scenario's uncertain inputs, in seeded fixed-size chunks.
 
 Draws are cut into chunks of ``CHUNK`` draws; chunk ``i`` samples its inputs
-from ``numpy.random.default_rng(SeedSequence(seed).spawn(...)[i])``. A child
-seed depends only on the seed and the chunk's index, so the same seed gives
-the same draws however the chunks are scheduled (one process, in pieces, or on
-a cluster), and the first ``N`` draws of a longer run equal a run of ``N``.
+from ``numpy.random.default_rng(SeedSequence(seed, spawn_key=(i,)))``, the
+``i``-th child of ``SeedSequence(seed)``. A child depends only on the seed and
+the chunk's index, so the same seed gives the same draws however the chunks
+are scheduled (one process, in pieces, or on a Dask cluster), and the first
+``N`` draws of a longer run equal a run of ``N``.
+
+With a ``dask.distributed`` client the chunks run as tasks on the cluster;
+without one they run in-process. Results are assembled in chunk order either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +24,7 @@ from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
 
 CHUNK = 256
+Forecasts = dict[str, dict[str, FloatArray]]
 
 
 def chunk_sizes(draws: int, chunk: int = CHUNK) -> list[int]:
@@ -44,22 +50,83 @@ def chunks(scenario: Scenario, draws: int, seed: int) -> Iterator[ScenarioArrays
         yield sample_chunk(scenario, seed, index, size)
 
 
+def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence[str] | None = None) -> Forecasts:
+    """Every engine's forecast on every draw of compiled arrays: ``{issue: {engine: (D,)}}``."""
+    chosen = arrays.problems if issues is None else {i: arrays.problems[i] for i in issues}
+    return {i: {e: get(e).run(p, detail=False).forecast for e in engines} for i, p in chosen.items()}
+
+
+def _sampled_job(scenario: Scenario, engines: Sequence[str], seed: int, index: int, size: int) -> Forecasts:
+    return run_engines(sample_chunk(scenario, seed, index, size), engines)
+
+
+def _fixed_job(
+    scenario: Scenario, engines: Sequence[str], fixed: Mapping[str, FloatArray], issues: Sequence[str]
+) -> Forecasts:
+    return run_engines(compile_scenario(scenario, fixed=fixed), engines, issues)
+
+
+def _gather(
+    jobs: list[tuple[Callable[..., Forecasts], tuple[Any, ...], int]],
+    client: Any,
+    progress: Callable[[int], None] | None,
+) -> Forecasts:
+    """Run ``(function, args, size)`` jobs in-process or on a Dask client; concatenate in job order."""
+    if client is None:
+        results = []
+        done = 0
+        for fn, args, size in jobs:
+            results.append(fn(*args))
+            done += size
+            if progress is not None:
+                progress(done)
+    else:
+        from distributed import as_completed
+
+        futures = [client.submit(fn, *args, pure=False) for fn, args, _ in jobs]
+        sizes = {f.key: size for f, (_, _, size) in zip(futures, jobs, strict=True)}
+        done = 0
+        for future in as_completed(futures):
+            done += sizes[future.key]
+            if progress is not None:
+                progress(done)
+        results = client.gather(futures)
+    out: dict[str, dict[str, list[FloatArray]]] = {}
+    for part in results:
+        for issue, per in part.items():
+            for engine, values in per.items():
+                out.setdefault(issue, {}).setdefault(engine, []).append(values)
+    return {i: {e: np.concatenate(v) for e, v in per.items()} for i, per in out.items()}
+
+
 def engine_draws(
     scenario: Scenario,
-    engines: list[str],
+    engines: Sequence[str],
     draws: int,
     seed: int,
     progress: Callable[[int], None] | None = None,
-) -> dict[str, dict[str, FloatArray]]:
-    """Per issue and engine, the forecast on every draw: ``{issue: {engine: (draws,)}}``."""
-    out: dict[str, dict[str, list[FloatArray]]] = {}
-    done = 0
-    for part in chunks(scenario, draws, seed):
-        for issue, problem in part.problems.items():
-            per_engine = out.setdefault(issue, {})
-            for name in engines:
-                per_engine.setdefault(name, []).append(get(name).run(problem, detail=False).forecast)
-        done += part.n_draws
-        if progress is not None:
-            progress(done)
-    return {i: {e: np.concatenate(v) for e, v in per.items()} for i, per in out.items()}
+    client: Any = None,
+) -> Forecasts:
+    """Per issue and engine, the forecast on every Monte Carlo draw: ``{issue: {engine: (draws,)}}``.
+
+    ``client``: a ``dask.distributed.Client`` to run the chunks on (default: in-process).
+    """
+    jobs = [(_sampled_job, (scenario, list(engines), seed, k, size), size) for k, size in enumerate(chunk_sizes(draws))]
+    return _gather(jobs, client, progress)
+
+
+def design_forecasts(
+    scenario: Scenario,
+    engines: Sequence[str],
+    fixed: Mapping[str, FloatArray],
+    issues: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+    client: Any = None,
+) -> Forecasts:
+    """Forecasts for a design of chosen input values (rows of ``fixed``), in chunks, in-process or on Dask."""
+    rows = len(next(iter(fixed.values())))
+    jobs = []
+    for start in range(0, rows, CHUNK):
+        part = {k: np.asarray(v[start : start + CHUNK]) for k, v in fixed.items()}
+        jobs.append((_fixed_job, (scenario, list(engines), part, list(issues)), min(CHUNK, rows - start)))
+    return _gather(jobs, client, progress)

@@ -3,9 +3,11 @@
 Scenario → :class:`ScenarioArrays`: per issue a
 :class:`~standoff.engines.base.BargainingProblem` with a leading draw axis.
 ``draws=None`` gives the point run (``D = 1``, every number at its ``value``);
-``draws=N`` samples every uncertain number ``N`` times. Inputs are sampled in
-file order (actors' capabilities, issues' status quo, stances' position then
-salience), so the same generator state gives the same draws.
+``draws=N`` samples every uncertain number ``N`` times; ``fixed`` gives chosen
+values for named inputs (sensitivity designs), the others at their point value
+unless sampled. Inputs are visited in file order (actors' capabilities,
+issues' status quo, stances' position then salience), so the same generator
+state gives the same draws.
 
 Veto intervals come from the point values: a declared ``range``, or else the
 outcomes the veto player likes at least as well as the status quo.
@@ -13,6 +15,7 @@ outcomes the veto player likes at least as well as the status quo.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +30,7 @@ class ScenarioArrays:
 
     Attributes:
         problems: issue id → its bargaining problem (actors with a stance).
-        inputs: field path (as in the scenario file) → ``(D,)`` sampled values,
-            for every uncertain input; used by sensitivity analysis.
+        inputs: input path → ``(D,)`` values, for every input that was sampled or fixed.
     """
 
     scenario_id: str
@@ -40,49 +42,66 @@ class ScenarioArrays:
         return next(iter(self.problems.values())).n_draws
 
 
-def compile_scenario(
-    scenario: Scenario, draws: int | None = None, rng: np.random.Generator | None = None
-) -> ScenarioArrays:
-    """Compile to arrays; ``draws`` needs ``rng`` (see the module docstring)."""
-    if draws is not None and rng is None:
-        raise ValueError("sampling draws needs a numpy Generator (rng)")
-    n = 1 if draws is None else draws
-    inputs: dict[str, FloatArray] = {}
+@dataclass(frozen=True)
+class InputSlot:
+    """One numeric input: its path, its quantity and the bounds its meaning allows."""
 
-    def value(q: Quantity, path: str, clip: tuple[float, float]) -> FloatArray:
-        if draws is None or not q.uncertain:
-            return np.full(n, q.value)
-        inputs[path] = x = q.sample(rng, n, clip)  # type: ignore[arg-type]
-        return x
+    path: str
+    quantity: Quantity
+    clip: tuple[float, float]
 
-    unbounded = (-np.inf, np.inf)
-    capability = {a.id: value(a.capability, f"actors.{a.id}.capability", (0.0, np.inf)) for a in scenario.actors}
-    problems = {}
-    sq = {i.id: value(i.status_quo, f"issues.{i.id}.status_quo", (i.scale.low, i.scale.high)) for i in scenario.issues}
-    stances: dict[str, list[tuple[str, FloatArray, FloatArray, float]]] = {i.id: [] for i in scenario.issues}
+
+def input_slots(scenario: Scenario) -> Iterator[InputSlot]:
+    """Every numeric input the bargaining engines read, in file order."""
+    for a in scenario.actors:
+        yield InputSlot(f"actors.{a.id}.capability", a.capability, (0.0, np.inf))
+    for i in scenario.issues:
+        yield InputSlot(f"issues.{i.id}.status_quo", i.status_quo, (i.scale.low, i.scale.high))
     for s in scenario.stances:
         scale = scenario.issue(s.issue).scale
-        pos = value(s.position, f"stances.{s.actor}.{s.issue}.position", (scale.low, scale.high))
-        sal = value(s.salience, f"stances.{s.actor}.{s.issue}.salience", (0.0, 1.0))
-        stances[s.issue].append((s.actor, pos, sal, s.position.value))
+        yield InputSlot(f"stances.{s.actor}.{s.issue}.position", s.position, (scale.low, scale.high))
+        yield InputSlot(f"stances.{s.actor}.{s.issue}.salience", s.salience, (0.0, 1.0))
+
+
+def compile_scenario(
+    scenario: Scenario,
+    draws: int | None = None,
+    rng: np.random.Generator | None = None,
+    fixed: Mapping[str, FloatArray] | None = None,
+) -> ScenarioArrays:
+    """Compile to arrays (see the module docstring); sampling needs ``rng``."""
+    if draws is not None and rng is None and not fixed:
+        raise ValueError("sampling draws needs a numpy Generator (rng)")
+    fixed = fixed or {}
+    n = draws if draws is not None else len(next(iter(fixed.values()))) if fixed else 1
+    values: dict[str, FloatArray] = {}
+    inputs: dict[str, FloatArray] = {}
+    for slot in input_slots(scenario):
+        if slot.path in fixed:
+            values[slot.path] = inputs[slot.path] = np.asarray(fixed[slot.path], dtype=float)
+        elif rng is not None and slot.quantity.uncertain:
+            values[slot.path] = inputs[slot.path] = slot.quantity.sample(rng, n, slot.clip)
+        else:
+            values[slot.path] = np.full(n, slot.quantity.value)
+    problems = {}
     for issue in scenario.issues:
-        rows = stances[issue.id]
-        if not rows:
+        stances = [s for s in scenario.stances if s.issue == issue.id]
+        if not stances:
             continue
-        ids = tuple(r[0] for r in rows)
-        veto = np.tile(unbounded, (len(ids), 1))
-        for k, (actor_id, _, _, point) in enumerate(rows):
-            for v in scenario.actor(actor_id).veto:
+        ids = tuple(s.actor for s in stances)
+        veto = np.tile((-np.inf, np.inf), (len(ids), 1))
+        for k, s in enumerate(stances):
+            for v in scenario.actor(s.actor).veto:
                 if v.issue == issue.id:
-                    reach = abs(point - issue.status_quo.value)
-                    veto[k] = v.range if v.range is not None else (point - reach, point + reach)
+                    reach = abs(s.position.value - issue.status_quo.value)
+                    veto[k] = v.range if v.range is not None else (s.position.value - reach, s.position.value + reach)
         problems[issue.id] = BargainingProblem(
             actors=ids,
-            position=np.stack([r[1] for r in rows], axis=1),
-            salience=np.stack([r[2] for r in rows], axis=1),
-            capability=np.stack([capability[a] for a in ids], axis=1),
+            position=np.stack([values[f"stances.{a}.{issue.id}.position"] for a in ids], axis=1),
+            salience=np.stack([values[f"stances.{a}.{issue.id}.salience"] for a in ids], axis=1),
+            capability=np.stack([values[f"actors.{a}.capability"] for a in ids], axis=1),
             scale=(issue.scale.low, issue.scale.high),
-            status_quo=sq[issue.id],
+            status_quo=values[f"issues.{issue.id}.status_quo"],
             veto=veto,
         )
     return ScenarioArrays(scenario.id, problems, inputs)

@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy import stats
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 
@@ -139,6 +140,26 @@ class Quantity(_Strict):
             x = d.low + (d.high - d.low) * rng.beta(d.a, d.b, n)
         else:
             x = np.full(n, self.value)
+        return x if clip is None else np.clip(x, *clip)
+
+    def ppf(self, u: NDArray[np.float64], clip: tuple[float, float] | None = None) -> NDArray[np.float64]:
+        """Quantiles at probabilities ``u`` (inverse CDF); the point value if certain."""
+        u = np.asarray(u, dtype=float)
+        d = self.dist
+        if self.range is not None:
+            x = self.range[0] + u * (self.range[1] - self.range[0])
+        elif isinstance(d, Uniform):
+            x = d.low + u * (d.high - d.low)
+        elif isinstance(d, Triangular):
+            width = d.high - d.low
+            c = 0.5 if width == 0 else (d.mode - d.low) / width
+            x = stats.triang.ppf(u, c, loc=d.low, scale=width) if width > 0 else np.full_like(u, d.low)
+        elif isinstance(d, Normal):
+            x = stats.norm.ppf(np.clip(u, 1e-9, 1 - 1e-9), d.mean, d.sd) if d.sd > 0 else np.full_like(u, d.mean)
+        elif isinstance(d, Beta):
+            x = d.low + (d.high - d.low) * stats.beta.ppf(u, d.a, d.b)
+        else:
+            x = np.full_like(u, self.value)
         return x if clip is None else np.clip(x, *clip)
 
 
