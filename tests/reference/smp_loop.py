@@ -30,7 +30,7 @@ class LoopRun:
 def _dist(ideal: Vector, pos: Vector, sal: Vector) -> float:
     num = 0.0
     den = 0.0
-    for t, p, s in zip(ideal, pos, sal):
+    for t, p, s in zip(ideal, pos, sal, strict=True):
         num += ((t - p) * s) ** 2
         den += s * s
     return math.sqrt(num / den)
@@ -72,7 +72,9 @@ def _round4(v: float) -> float:
     return math.floor(0.5 + v * 10000.0) / 10000.0
 
 
-def _turn(cap: Vector, pos: list[Vector], sal: list[Vector]) -> tuple[list[Vector], Vector, list[int], Vector, list[int]]:
+def _turn(
+    cap: Vector, pos: list[Vector], sal: list[Vector]
+) -> tuple[list[Vector], Vector, list[int], Vector, list[int]]:
     n = len(cap)
     s_tot = [sum(s) for s in sal]
     d = [[_dist(pos[a], pos[b], sal[a]) for b in range(n)] for a in range(n)]
@@ -193,8 +195,8 @@ def smp_loop(cap: Vector, pos: list[Vector], sal: list[Vector], max_turns: int =
         probs.append(prob)
         adopted.append(adopt)
         move = 0.0
-        for a, b in zip(new, old):
-            move += math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
+        for a, b in zip(new, old, strict=True):
+            move += math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)))
         if turn == 1:
             first = move + 1e-4
         if turn >= 2 and move / first < 0.02:

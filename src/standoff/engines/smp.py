@@ -4,8 +4,8 @@ Source
 ------
 KTAB, the KAPSARC Toolkit for Behavioral Analysis (King Abdullah Petroleum
 Studies and Research Center, MIT licence, (c) 2015 KAPSARC), its ``smpc``
-program; B. Wise, "Spatial model of politics" documentation and Wise, Lester
-et al., KAPSARC discussion papers on KTAB. This module implements the SMP in
+program and its SMP documentation; Wise, Lester et al., KAPSARC papers on
+KTAB. This module implements the SMP in
 KTAB's default configuration: proportional voting, linear victory
 probability, conditional probabilistic Condorcet election, deterministic
 state transitions, one-third risk blending, mid risk range, semi-committed
@@ -89,7 +89,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
-from standoff.engines.registry import register
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -98,7 +97,6 @@ __all__ = [
     "SMPResult",
     "SPEC",
     "distinct_distribution",
-    "estimator_utilities",
     "expected_position",
     "position_distribution",
     "risk_attitudes",
@@ -113,6 +111,7 @@ BARGAIN_EPS = 1e-6  # added to the initiator's weight in S2P2 interpolation
 MIN_GAIN = 1e-5  # smallest expected gain worth a challenge
 POSITION_TOL = 1e-3  # positions closer than this (on [0, 1]) are one position
 
+SPEC_NAME = "smp"
 STOP_CONVERGED = "converged"
 STOP_MAX_TURNS = "max_turns"
 
@@ -169,8 +168,11 @@ def _distance(ideal: FloatArray, pos: FloatArray, sal: FloatArray, sal_sq: Float
 
 
 def _utility(d: FloatArray, r: FloatArray | float) -> FloatArray:
-    """KTAB's utility of distance ``d`` for risk attitude ``r`` (broadcast)."""
-    return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * r), (1.0 - d) * (1.0 + r))
+    """KTAB's utility of distance ``d`` for risk attitude ``r`` (broadcast).
+
+    ``(1 − d)(1 + d r)``, and ``(1 − d)(1 + r)`` for ``d > 1``.
+    """
+    return (1.0 - d) * (1.0 + np.minimum(d, 1.0) * r)
 
 
 def _log_victory(util: FloatArray, weight: FloatArray) -> FloatArray:
@@ -262,12 +264,6 @@ def risk_attitudes(capability: ArrayLike, position: ArrayLike, salience: ArrayLi
     return _risk_from_prob(p), p
 
 
-def estimator_utilities(d: FloatArray, risk: FloatArray) -> FloatArray:
-    """``U^h_ab = u(d_ab, (2 R_h + R_a) / 3)``: ``(D, h, a, b)`` from ``d`` ``(D, a, b)`` and ``R`` ``(D, n)``."""
-    r_ha = (2.0 * risk[:, :, None] + risk[:, None, :]) / 3.0
-    return _utility(d[:, None, :, :], r_ha[:, :, :, None])
-
-
 def distinct_distribution(
     capability: ArrayLike, position: ArrayLike, salience: ArrayLike
 ) -> tuple[FloatArray, NDArray[np.bool_], IntArray]:
@@ -340,37 +336,45 @@ def _step(c: FloatArray, x: FloatArray, s: FloatArray, s_tot: FloatArray, s_sq: 
     # Risk attitudes from the risk-neutral election over positions.
     p_pos = _normalise_log(np.sum(_log_victory(1.0 - d, c), axis=-1))
     risk = _risk_from_prob(p_pos)
-    u = estimator_utilities(d, risk)  # (D, h, a, b)
+
+    # Estimator h's utilities U^h_ab = u(d_ab, (2 R_h + R_a) / 3), stored as
+    # ut[h, b, a] so that ut[i, j, m] = U^i_mj runs along third parties m.
+    r_ha = (2.0 * risk[:, :, None] + risk[:, None, :]) / 3.0  # (D, h, a)
+    dt = np.swapaxes(d, 1, 2)
+    ut = (1.0 - dt)[:, None] * (1.0 + np.minimum(dt, 1.0)[:, None] * r_ha[:, :, None, :])  # (D, i, j, m)
+    u_iii = ut[:, idx, idx, idx]  # (D, i)
+    u_imi = ut[:, idx, idx, :]  # (D, i, m): U^i_mi
+    u_imm = ut[:, idx[:, None], idx[None, :], idx[None, :]]  # (D, i, m): U^i_mm
+    u_iij = ut[:, idx[:, None], idx[None, :], idx[:, None]]  # (D, i, j): U^i_ij
+    u_iji, u_ijj = u_imi, u_imm  # U^i_ji, U^i_jj
 
     # Challenges i -> j, each judged by the initiator (h = i).
     w = s_tot * c
-    u_iii = u[:, idx, idx, idx]  # (D, i)
-    u_iij = u[:, idx, idx, :]  # (D, i, j): U^i_ij
-    u_iji = u[:, idx[:, None], idx[None, :], idx[:, None]]  # (D, i, j): U^i_ji
-    u_ijj = u[:, idx[:, None], idx[None, :], idx[None, :]]  # (D, i, j): U^i_jj
-    u_imm = np.diagonal(u, axis1=2, axis2=3)  # (D, i, m): U^i_mm
-    u_imj = np.swapaxes(u, 2, 3)  # (D, i, j, m): U^i_mj
-    u_imi = u_iji[:, :, None, :]  # (D, i, 1, m): U^i_mi
-
     con_i = w[:, :, None] * (u_iii[:, :, None] - u_iij)
     con_j = w[:, None, :] * (u_iji - u_ijj)
     a_i = (CHALLENGE_EPS + np.maximum(con_i, 0.0)) + np.maximum(con_j, 0.0)
     a_j = (CHALLENGE_EPS - np.minimum(con_i, 0.0)) - np.minimum(con_j, 0.0)
 
-    v = w[:, None, None, :] * (u_imi - u_imj)  # (D, i, j, m)
-    c_im = a_i[..., None] + np.maximum(v, 0.0)
-    c_jm = a_j[..., None] + np.maximum(-v, 0.0)
-    p_im = c_im / (c_im + c_jm)
-    p_jm = 1.0 - p_im
-    two_mi = u_imi + u_imi
-    two_mj = u_imj + u_imj
-    u_mm = u_imm[:, :, None, :]
-    e_i = p_im * (two_mi + u_mm) + p_jm * (two_mj + u_imj)
-    e_j = p_im * (two_mi + u_imi) + p_jm * (two_mj + u_mm)
-    t = w[:, None, None, :] * (e_i - e_j)
-    third = (idx[:, None, None] != idx[None, None, :]) & (idx[None, :, None] != idx[None, None, :])
-    c_ij = a_i + np.sum(np.where(third, np.maximum(t, 0.0), 0.0), axis=-1)
-    c_ji = a_j + np.sum(np.where(third, np.maximum(-t, 0.0), 0.0), axis=-1)
+    # Third party m: little contest (i+m : j), then the semi-committed vote
+    # t = W_m (p (U_mm - U_mi) + (1 - p)(U_mj - U_mm)), which is KTAB's
+    # difference of expected values after cancelling terms. (D, i, j, m)
+    w_m = w[:, None, None, :]
+    v = u_imi[:, :, None, :] - ut
+    v *= w_m
+    p_im = np.maximum(v, 0.0)
+    p_im += a_i[..., None]
+    np.abs(v, out=v)
+    v += (a_i + a_j)[..., None]
+    p_im /= v
+    y = ut - u_imm[:, :, None, :]  # U_mj - U_mm
+    t = (u_imm - u_imi)[:, :, None, :] - y
+    t *= p_im
+    t += y
+    t *= w_m
+    t[:, idx[:, None], idx[None, :], idx[:, None]] = 0.0  # m = i is a principal
+    t[:, idx[:, None], idx[None, :], idx[None, :]] = 0.0  # m = j is a principal
+    c_ij = a_i + np.sum(np.maximum(t, 0.0), axis=-1)
+    c_ji = a_j - np.sum(np.minimum(t, 0.0), axis=-1)
     p_ij = c_ij / (c_ij + c_ji)
     p_ji = c_ji / (c_ij + c_ji)
 
@@ -418,9 +422,7 @@ def _step(c: FloatArray, x: FloatArray, s: FloatArray, s_tot: FloatArray, s_sq: 
     pick = np.maximum(choice, 0)[..., None]
     from_init = np.take_along_axis(b_init, pick, axis=1)
     from_rcvr = np.take_along_axis(b_rcvr, pick, axis=1)
-    new_x = np.where(
-        (choice < 0)[..., None], x, np.where((choice == idx[None, :])[..., None], from_init, from_rcvr)
-    )
+    new_x = np.where((choice < 0)[..., None], x, np.where((choice == idx[None, :])[..., None], from_init, from_rcvr))
     return _Turn(
         position=new_x,
         risk=risk,
@@ -468,95 +470,112 @@ def smp(
     s_tot = s.sum(axis=-1)
     s_sq = np.sum(s * s, axis=-1)
 
-    states = [x0.copy()]
-    per_turn: dict[str, list[np.ndarray]] = {f: [] for f in ("risk", "position_prob", "target", "target_prob",
-                                                               "target_gain", "adopted", "movement")}
+    traj = np.empty((n_draws, max_turns + 1, n, k))
+    traj[:, 0] = x0
+    risk = np.full((n_draws, max_turns, n), np.nan)
+    position_prob = np.full((n_draws, max_turns, n), np.nan)
+    target = np.full((n_draws, max_turns, n), -1, dtype=np.int64)
+    target_prob = np.full((n_draws, max_turns, n), np.nan)
+    target_gain = np.full((n_draws, max_turns, n), np.nan)
+    adopted = np.full((n_draws, max_turns, n), -1, dtype=np.int64)
+    movement = np.full((n_draws, max_turns), np.nan)
     n_turns = np.zeros(n_draws, dtype=np.int64)
     reason = np.full(n_draws, STOP_MAX_TURNS, dtype="<U9")
     first_move = np.zeros(n_draws)
-    active = np.arange(n_draws)
-    x = x0.copy()
-    for turn in range(1, max_turns + 1):
+
+    active = np.arange(n_draws)  # draws still running
+    x = x0
+    turn = 0
+    while active.size and turn < max_turns:
         step = _step(c[active], x[active], s[active], s_tot[active], s_sq[active])
         move = np.sum(np.linalg.norm(step.position - x[active], axis=-1), axis=-1)
-        if turn == 1:
+        if turn == 0:
             first_move[active] = move + min_first_delta
-        fields = {
-            "risk": (step.risk, np.nan), "position_prob": (step.position_prob, np.nan),
-            "target": (step.target, -1), "target_prob": (step.target_prob, np.nan),
-            "target_gain": (step.target_gain, np.nan), "adopted": (step.adopted, -1),
-            "movement": (move, np.nan),
-        }
-        for name, (value, fill) in fields.items():
-            full = np.full((n_draws,) + value.shape[1:], fill, dtype=value.dtype)
-            full[active] = value
-            per_turn[name].append(full)
-        x = x.copy()
+        x = traj[:, turn].copy()
         x[active] = step.position
-        states.append(x)
+        turn += 1
+        traj[:, turn] = x
+        risk[active, turn - 1] = step.risk
+        position_prob[active, turn - 1] = step.position_prob
+        target[active, turn - 1] = step.target
+        target_prob[active, turn - 1] = step.target_prob
+        target_gain[active, turn - 1] = step.target_gain
+        adopted[active, turn - 1] = step.adopted
+        movement[active, turn - 1] = move
         n_turns[active] = turn
         quiet = (turn >= min_turns) & (move / first_move[active] < min_delta_ratio)
         reason[active[quiet]] = STOP_CONVERGED
         active = active[~quiet]
-        if active.size == 0:
-            break
 
-    stack = {name: np.stack(v, axis=1) for name, v in per_turn.items()}
-    return SMPResult(
-        trajectory=np.stack(states, axis=1),
-        n_turns=n_turns,
-        stop_reason=reason,
-        risk=stack["risk"],
-        position_prob=stack["position_prob"],
-        target=stack["target"].astype(np.int64),
-        target_prob=stack["target_prob"],
-        target_gain=stack["target_gain"],
-        adopted=stack["adopted"].astype(np.int64),
-        movement=stack["movement"],
-    )
+    out = {
+        "trajectory": traj[:, : turn + 1],
+        "n_turns": n_turns,
+        "stop_reason": reason,
+        "risk": risk[:, :turn],
+        "position_prob": position_prob[:, :turn],
+        "target": target[:, :turn],
+        "target_prob": target_prob[:, :turn],
+        "target_gain": target_gain[:, :turn],
+        "adopted": adopted[:, :turn],
+        "movement": movement[:, :turn],
+    }
+    for name, arr in out.items():
+        out[name] = arr = arr.copy()  # trim the unused turns' storage
+        arr.setflags(write=False)
+    return SMPResult(**out)
 
 
 # ---------------------------------------------------------------------------
 # The one-issue engine interface
 
 
-def run(problem: BargainingProblem) -> BargainingResult:
+def run(problem: BargainingProblem, detail: bool = True) -> BargainingResult:
     """Run the SMP on one issue (``K = 1``) through the common engine interface.
 
-    Positions are rescaled from the issue's scale to ``[0, 1]``. The forecast
-    after each round is :func:`expected_position` of that round's state; the
-    final forecast is projected onto the interval every veto player accepts
-    (:func:`~standoff.engines.base.apply_veto`); the SMP itself has no vetoes.
+    Positions are rescaled from the issue's scale to ``[0, 1]``; every actor
+    needs a positive salience (KTAB's distance divides by it). The forecast
+    of a state is :func:`expected_position`; the final one is projected onto
+    the interval every veto player accepts
+    (:func:`~standoff.engines.base.apply_veto`): the SMP itself has no vetoes.
 
-    ``details``: ``"smp"``, the :class:`SMPResult`.
+    ``details``: ``"rounds"`` ``(D,)`` turns run; ``"stop"`` ``(D,)`` 0 when
+    the run converged, 2 when it hit the turn cap (the codes of
+    ``expected_utility.STOP_NAMES``); with ``detail``, also ``"smp"`` (the
+    :class:`SMPResult`) and the forecast after every turn.
     """
     low, span = problem.scale[0], problem.span
     cap = problem.capability
     sal = problem.salience[..., None]
     result = smp(cap, ((problem.position - low) / span)[..., None], sal)
     n_draws, n_states, n, _ = result.trajectory.shape
-    flat = result.trajectory.reshape(n_draws * n_states, n, 1)
+    states = result.trajectory if detail else result.trajectory[:, -1:]
+    kept = states.shape[1]
     expected = expected_position(
-        np.repeat(cap, n_states, axis=0), flat, np.repeat(sal, n_states, axis=0)
-    ).reshape(n_draws, n_states)
-    by_round = low + span * expected
+        np.repeat(cap, kept, axis=0), states.reshape(n_draws * kept, n, 1), np.repeat(sal, kept, axis=0)
+    ).reshape(n_draws, kept)
+    details: dict[str, object] = {
+        "rounds": result.n_turns.copy(),
+        "stop": np.where(result.stop_reason == STOP_CONVERGED, 0, 2),
+    }
+    if detail:
+        details["smp"] = result
     return BargainingResult(
-        engine="smp",
-        forecast=apply_veto(by_round[:, -1], problem.status_quo, problem.veto),
+        engine=SPEC_NAME,
+        forecast=apply_veto(low + span * expected[:, -1], problem.status_quo, problem.veto),
         trajectory=low + span * result.trajectory[..., 0],
-        forecast_by_round=by_round,
-        details={"smp": result},
+        forecast_by_round=low + span * expected if detail else None,
+        details=details,
     )
 
 
-SPEC = register(
-    EngineSpec(
-        name="smp",
-        title="KTAB spatial model of politics (default configuration)",
-        kind="bargaining",
-        rounds=True,
-        stochastic=False,
-        run=run,
-        reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
-    )
+#: The engine's declaration. Not registered on import: the registry lists its
+#: built-in engines itself (``registry.register(SPEC)`` adds it).
+SPEC = EngineSpec(
+    name=SPEC_NAME,
+    title="Spatial model of politics (KTAB, default configuration)",
+    kind="bargaining",
+    rounds=True,
+    stochastic=False,
+    run=run,
+    reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
 )

@@ -93,15 +93,17 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
     def fail(line: int, msg: str) -> KtabCsvError:
         return KtabCsvError(f"{path}:{line}: {msg}")
 
-    lines = [(i + 1, _fields(row)) for i, row in enumerate(csv.reader(text.splitlines()))]
+    lines = [(i + 1, _fields(row)) for i, row in enumerate(csv.reader(text.splitlines(), skipinitialspace=True))]
     lines = [(no, f) for no, f in lines if f]  # blank lines carry nothing
     if not lines:
         raise KtabCsvError(f"{path}: empty file; expected a title line 'name, description, actors, dimensions'")
 
     no, title = lines[0]
     if len(title) != 4:
-        raise fail(no, f"expected a title line with 4 fields (name, description, actor count, "
-                       f"dimension count), got {len(title)}")
+        raise fail(
+            no,
+            f"expected a title line with 4 fields (name, description, actor count, dimension count), got {len(title)}",
+        )
     counts = []
     for label, value in (("actor count", title[2]), ("dimension count", title[3])):
         try:
@@ -116,12 +118,18 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
 
     width = 3 + 2 * k
     if len(lines) < 2:
-        raise fail(no + 1, f"expected a header line with {width} fields (Actor, Description, Power, "
-                           "then position and salience per dimension), got end of file")
+        raise fail(
+            no + 1,
+            f"expected a header line with {width} fields (Actor, Description, Power, "
+            "then position and salience per dimension), got end of file",
+        )
     no, header = lines[1]
     if len(header) != width:
-        raise fail(no, f"expected a header with {width} fields (Actor, Description, Power, then "
-                       f"position and salience for each of {k} dimensions), got {len(header)}")
+        raise fail(
+            no,
+            f"expected a header with {width} fields (Actor, Description, Power, then "
+            f"position and salience for each of {k} dimensions), got {len(header)}",
+        )
     dimensions = tuple(header[3 + 2 * d] for d in range(k))
 
     rows = lines[2:]
@@ -136,8 +144,11 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
     sal = np.empty((n, k))
     for i, (no, row) in enumerate(rows):
         if len(row) != width:
-            raise fail(no, f"expected {width} fields (actor, description, power, then position and "
-                           f"salience for each of {k} dimensions), got {len(row)}")
+            raise fail(
+                no,
+                f"expected {width} fields (actor, description, power, then position and "
+                f"salience for each of {k} dimensions), got {len(row)}",
+            )
         if not row[0]:
             raise fail(no, "expected an actor name, got an empty field")
         names.append(row[0])
