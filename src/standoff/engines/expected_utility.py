@@ -78,6 +78,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto
 from standoff.engines.baselines import weighted_mean, weighted_median
@@ -103,36 +104,70 @@ class EUSettings:
     detail: bool = True
 
 
-def _utility(z: FloatArray, r: FloatArray) -> FloatArray:
-    return 2.0 - 4.0 * np.power(np.maximum(z, 0.0), r)
+def _utility(z: FloatArray, r: FloatArray | None) -> FloatArray:
+    """``2 - 4 z^r``; ``r=None`` means ``r = 1``."""
+    z = np.maximum(z, 0.0)
+    return 2.0 - 4.0 * (z if r is None else np.power(z, r))
 
 
 def _wins(x: FloatArray, w: FloatArray, r: FloatArray, span: float, reading: str) -> FloatArray:
-    """``(D, n, n)`` probability ``P[a, b]`` that ``a`` beats ``b`` with third-party votes."""
-    a = np.power(np.abs(x[:, :, None] - x[:, None, :]) / span, r[:, :, None])  # a[d, k, b] = (|x_k - x_b|/Δ)^r_k
-    g = w[:, :, None, None] * (a[:, :, None, :] - a[:, :, :, None])  # g[d, k, a, b]
-    num = np.maximum(g, 0.0).sum(axis=1)
+    """``(D, n, n)`` probability ``P[a, b]`` that ``a`` beats ``b`` with third-party votes.
+
+    ``O(n² log n)`` per draw instead of the naive ``O(n³)``: voter ``k`` favours
+    ``a`` over ``b`` exactly when it stands closer to ``a`` (whatever its risk
+    exponent, since ``d ↦ d^r`` is increasing), i.e. when ``x_k`` lies on ``a``'s
+    side of the midpoint ``(x_a + x_b) / 2``. In position order those voters
+    form a prefix (``x_a < x_b``) or a suffix (``x_a > x_b``), so
+    ``Σ_k max(0, g_k(a, b)) = Σ_{k ∈ side} w_k (A_kb - A_ka)`` with
+    ``A_kc = (|x_k - x_c| / Δ)^{r_k}`` is a difference of prefix sums of
+    ``w_k A_kc`` over sorted voters. Voters at the midpoint add zero either way.
+    """
+    n_draws, n = x.shape
+    a = np.power(np.abs(x[:, :, None] - x[:, None, :]) / span, r[:, :, None])  # a[d, k, c] = (|x_k - x_c|/Δ)^r_k
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    weighted = np.take_along_axis(w[:, :, None] * a, order[:, :, None], axis=1)  # voters in position order
+    prefix = np.concatenate([np.zeros((n_draws, 1, n)), np.cumsum(weighted, axis=1)], axis=1)  # (D, n + 1, n)
+    # Voters strictly left of / at or left of each midpoint, by one search over all draws at once:
+    # positions are scaled to [0, 1] and draw d is shifted by 2d so that the draws' ranges do not overlap.
+    low = xs[:, :1]
+    shift = 2.0 * np.arange(n_draws)[:, None]
+    keys = ((xs - low) / span + shift).ravel()
+    mid = (0.5 * (x[:, :, None] + x[:, None, :]) - low[:, :, None]) / span + shift[:, :, None]
+    base = (n * np.arange(n_draws))[:, None, None]
+    left = np.searchsorted(keys, mid.ravel(), side="left").reshape(mid.shape) - base
+    upto = np.searchsorted(keys, mid.ravel(), side="right").reshape(mid.shape) - base
+
+    def gather(rows: NDArray[np.intp]) -> FloatArray:
+        """``S[d, a, b] = Σ over the first rows[d, a, b] sorted voters of w_k (A_kb - A_ka)``."""
+        to_b = np.take_along_axis(prefix, rows, axis=1)
+        to_a = np.swapaxes(np.take_along_axis(prefix, np.swapaxes(rows, 1, 2), axis=1), 1, 2)
+        return to_b - to_a
+
+    total = gather(np.full_like(left, n))
+    below = x[:, :, None] < x[:, None, :]
+    num = np.where(below, gather(left), total - gather(upto))
+    num = np.where(x[:, :, None] == x[:, None, :], 0.0, np.maximum(num, 0.0))
     if reading == "scholz":
         srt = np.sort(a, axis=-1)
-        n = x.shape[1]
         coef = 2.0 * np.arange(n) - n + 1
         den = (2.0 * w * (srt * coef).sum(axis=-1)).sum(axis=-1)[:, None, None]
     elif reading == "pairwise":
-        den = np.abs(g).sum(axis=1)
+        den = num + np.swapaxes(num, 1, 2)
     else:
         raise ValueError(f"unknown p_reading {reading!r}; expected 'scholz' or 'pairwise'")
-    p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    return np.where(x[:, :, None] == x[:, None, :], 0.0, p)
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
 
 
 def _eu(
-    x: FloatArray, s: FloatArray, p: FloatArray, mu: FloatArray, r: FloatArray, span: float, q: float, t: float
+    x: FloatArray, s: FloatArray, p: FloatArray, mu: FloatArray, r: FloatArray | None, span: float, q: float, t: float
 ) -> FloatArray:
-    """``(D, n, n)`` ``EU[a, b]`` of ``a`` challenging ``b``, utilities with exponent ``r[a, b]``."""
+    """``(D, n, n)`` ``EU[a, b]`` of ``a`` challenging ``b``, utilities with exponent ``r[a, b]``
+    (``r`` broadcastable to ``(D, n, n)``; ``None`` for ``r = 1``)."""
     d = np.abs(x[:, :, None] - x[:, None, :]) / span
     m = (np.abs(x - mu[:, None]) / span)[:, :, None]
     us, uf = _utility(0.5 - 0.5 * d, r), _utility(0.5 + 0.5 * d, r)
-    usq = _utility(np.full_like(d, 0.5), r)
+    usq = _utility(np.full((1, 1, 1), 0.5), r)
     sb = s[:, None, :]
     eu = sb * (p * us + (1 - p) * uf) + (1 - sb) * us - q * usq
     if q != 1.0:
@@ -143,9 +178,8 @@ def _eu(
 
 def _risk(x: FloatArray, s: FloatArray, w: FloatArray, mu: FloatArray, span: float, cfg: EUSettings) -> FloatArray:
     """``(D, n)`` risk exponents from the danger each actor faces."""
-    ones = np.ones_like(x)
-    p = _wins(x, w, ones, span, cfg.p_reading)
-    eu = _eu(x, s, p, mu, np.ones_like(p), span, cfg.q, cfg.t)
+    p = _wins(x, w, np.ones_like(x), span, cfg.p_reading)
+    eu = _eu(x, s, p, mu, None, span, cfg.q, cfg.t)
     n = x.shape[1]
     danger = (eu * (1 - np.eye(n))).sum(axis=1)  # S_i = Σ_{j≠i} EU(j→i)
     hi, lo = danger.max(axis=1, keepdims=True), danger.min(axis=1, keepdims=True)
@@ -166,8 +200,8 @@ def eu_round(x: FloatArray, s: FloatArray, c: FloatArray, span: float, cfg: EUSe
     mu = weighted_median(x, w) if cfg.mu == "median" else weighted_mean(x, w)
     r = _risk(x, s, w, mu, span, cfg)
     p = _wins(x, w, r, span, cfg.p_reading)
-    own = _eu(x, s, p, mu, np.broadcast_to(r[:, :, None], p.shape), span, cfg.q, cfg.t)
-    other = np.swapaxes(_eu(x, s, p, mu, np.broadcast_to(r[:, None, :], p.shape), span, cfg.q, cfg.t), 1, 2)
+    own = _eu(x, s, p, mu, r[:, :, None], span, cfg.q, cfg.t)
+    other = np.swapaxes(_eu(x, s, p, mu, r[:, None, :], span, cfg.q, cfg.t), 1, 2)
     xi, xj = x[:, :, None], x[:, None, :]
     off = xi != xj  # an actor at i's own position has nothing to offer (its EU is 0 up to rounding)
     conf = off & (other > own) & (own > 0)
@@ -228,11 +262,17 @@ def expected_utility(
     path, med, mean = [x.copy()], [weighted_median(x, w)], [weighted_mean(x, w)]
     per_round: dict[str, list[FloatArray]] = {k: [] for k in ("risk", "eu_own", "eu_other", "offer", "partner")}
     for t in range(1, cfg.max_rounds + 1):
-        step = eu_round(x, s, c, span, cfg)
-        new = np.where(active[:, None], np.clip(step["new"], low, high), x)
+        live = np.flatnonzero(active)  # only draws still bargaining are computed
+        step = eu_round(x[live], s[live], c[live], span, cfg)
+        new = x.copy()
+        new[live] = np.clip(step["new"], low, high)
         if record:
             for k in per_round:
-                per_round[k].append(step[k])
+                full = (
+                    per_round[k][-1].copy() if per_round[k] else np.zeros((n_draws, *step[k].shape[1:]), step[k].dtype)
+                )
+                full[live] = step[k]
+                per_round[k].append(full)
         change = np.abs(new - x).max(axis=1)
         x = new
         path.append(x.copy())
