@@ -268,9 +268,8 @@ def expected_utility(
         new[live] = np.clip(step["new"], low, high)
         if record:
             for k in per_round:
-                full = (
-                    per_round[k][-1].copy() if per_round[k] else np.zeros((n_draws, *step[k].shape[1:]), step[k].dtype)
-                )
+                shape = (n_draws, *step[k].shape[1:])
+                full = per_round[k][-1].copy() if per_round[k] else np.zeros(shape, step[k].dtype)
                 full[live] = step[k]
                 per_round[k].append(full)
         change = np.abs(new - x).max(axis=1)
