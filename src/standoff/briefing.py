@@ -31,7 +31,7 @@ def render_issue(i: IssueForecast) -> RenderableType:
     """One issue: status quo, each engine's forecast, who pushes and who moved."""
     lo, hi = i.scale
     title = Text.assemble(("\n" + i.name.upper(), "bold cyan"), f"  {i.question}")
-    scale = Text(f"  scale {_fmt(lo)} = {i.anchors[lo]} … {_fmt(hi)} = {i.anchors[hi]}", style="dim")
+    scale = Text(f"  scale {_fmt(lo)} = {_short(i.anchors[lo])} … {_fmt(hi)} = {_short(i.anchors[hi])}", style="dim")
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
     table.add_column("  engine")
     table.add_column("forecast", justify="right")
@@ -49,7 +49,7 @@ def render_issue(i: IssueForecast) -> RenderableType:
             else [f"{_fmt(e.draws.median)} [{_fmt(e.draws.low)}, {_fmt(e.draws.high)}]" if e.draws else ""]
         )
         rounds = f" ({e.rounds} rounds, {e.stop})" if e.rounds is not None else ""
-        table.add_row(f"  {name}{rounds}", _fmt(e.value), e.label, *extra)
+        table.add_row(f"  {name}{rounds}", _fmt(e.value), _short(e.label), *extra)
     lines = [title, scale, table]
     if i.pushing:
         push = ", ".join(f"{a} ({'↑' if v > 0 else '↓'}{_fmt(abs(v))})" for a, v in i.pushing)
@@ -58,6 +58,9 @@ def render_issue(i: IssueForecast) -> RenderableType:
         lines.append(
             Text("  vetoes: " + ", ".join(f"{a} accepts [{_fmt(v[0])}, {_fmt(v[1])}]" for a, v in i.vetoes.items()))
         )
+    free = {n: e.without_vetoes for n, e in i.engines.items() if e.without_vetoes is not None}
+    if free:
+        lines.append(Text("  without the vetoes: " + ", ".join(f"{n} {_fmt(v)}" for n, v in free.items())))
     if i.moves:
         big = sorted(i.moves, key=lambda m: -abs(m.after - m.before))[:4]
         text = "; ".join(
@@ -66,9 +69,7 @@ def render_issue(i: IssueForecast) -> RenderableType:
         lines.append(Text(f"  who moved whom (expected utility, {len(i.moves)} moves): {text}"))
     eu = i.engines.get("expected_utility")
     if eu and eu.by_round:
-        lines.append(
-            Text("  expected-utility median by round (before vetoes): " + " → ".join(_fmt(v) for v in eu.by_round))
-        )
+        lines.append(Text("  expected-utility median by round: " + " → ".join(_fmt(v) for v in eu.by_round)))
     if i.judgment_inputs:
         lines.append(
             Text(
@@ -81,4 +82,10 @@ def render_issue(i: IssueForecast) -> RenderableType:
 
 def _label(i: IssueForecast, x: float) -> str:
     nearest = min(i.anchors, key=lambda a: abs(a - x))
-    return i.anchors[nearest]
+    return _short(i.anchors[nearest])
+
+
+def _short(text: str, limit: int = 64) -> str:
+    """An anchor's meaning cut to its first clause, at most ``limit`` characters."""
+    head = text.split(":")[0].split(";")[0].strip()
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class EngineForecast:
     by_round: list[float] | None = None
     positions_by_round: list[list[float]] | None = None
     draws: Interval | None = None
+    without_vetoes: float | None = None
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,19 @@ def forecast(
         if problem is None:
             continue
         results = {s.name: s.run(problem) for s in specs}
+        free = None
+        if problem.has_veto.any():
+            unvetoed = replace(problem, veto=np.tile((-np.inf, np.inf), (problem.n_actors, 1)))
+            free = {s.name: float(s.run(unvetoed, detail=False).forecast[0]) for s in specs}
         intervals = {}
         if sampled is not None:
             for name, values in sampled[issue.id].items():
                 q = np.quantile(values, [0.5, (1 - level) / 2, (1 + level) / 2])
                 intervals[name] = Interval(float(q[0]), float(q[1]), float(q[2]), level)
         engines_out = {
-            s.name: _engine_forecast(s.name, s.title, results[s.name], issue.scale.label, intervals.get(s.name))
+            s.name: _engine_forecast(
+                s.name, s.title, results[s.name], issue.scale.label, intervals.get(s.name), free and free[s.name]
+            )
             for s in specs
         }
         eu = results.get("expected_utility")
@@ -171,7 +178,7 @@ def forecast(
                 positions=problem.position[0].tolist(),
                 weights=problem.weight[0].tolist(),
                 vetoes={
-                    a: (float(v[0]), float(v[1]))
+                    a: (max(float(v[0]), issue.scale.low), min(float(v[1]), issue.scale.high))
                     for a, v, has in zip(problem.actors, problem.veto, problem.has_veto, strict=True)
                     if has
                 },
@@ -199,7 +206,12 @@ def forecast(
 
 
 def _engine_forecast(
-    name: str, title: str, r: BargainingResult, label: Callable[[float], str], draws: Interval | None
+    name: str,
+    title: str,
+    r: BargainingResult,
+    label: Callable[[float], str],
+    draws: Interval | None,
+    without_vetoes: float | None,
 ) -> EngineForecast:
     value = float(r.forecast[0])
     rounds = stop = by_round = positions = None
@@ -208,7 +220,7 @@ def _engine_forecast(
         stop = STOP_NAMES[int(r.details["stop"][0])]
         by_round = r.forecast_by_round[0, : rounds + 1].tolist()
         positions = r.trajectory[0, : rounds + 1].tolist()
-    return EngineForecast(name, title, value, label(value), rounds, stop, by_round, positions, draws)
+    return EngineForecast(name, title, value, label(value), rounds, stop, by_round, positions, draws, without_vetoes)
 
 
 def _pushing(p: BargainingProblem, top: int = 4) -> list[tuple[str, float]]:
