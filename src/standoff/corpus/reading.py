@@ -772,6 +772,10 @@ class _Html(HTMLParser):
             elif tag == "hr" and not self._skipping():
                 self._flush()
             return
+        if tag == "body":  # a <body> implicitly closes an unclosed <head>
+            heads = [k for k, (t, _) in enumerate(self.stack) if t == "head"]
+            if heads:
+                self._pop_to(heads[0])
         cls = a.get("class", "") + " " + a.get("id", "")
         tokens = set(re.split(r"[\s_-]+", cls.lower())) - {""} if cls.strip() else set()
         skip = (
