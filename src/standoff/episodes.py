@@ -67,9 +67,9 @@ component. June 2025 thus scores (0.7 + 0.15) / 2 = 0.425. A number in
 **Which test counts (Iran–US file).** The file dates two kinds of test: the
 first kinetic test (lethal or military action against US forces, directly or
 through proxies) and the first political test (defying a nuclear or
-diplomatic commitment). The seed article counts both (restarting enrichment
-after 2003, missile strikes after 2020), so by default the next challenge is
-the **earliest** of the two dates given (``test_rule="earliest"``). A blank
+diplomatic commitment). Ruhe's "Iran Remains Defiant in Defeat" counts both
+(restarting enrichment after 2003, missile strikes after 2020), so by default
+the next challenge is the **earliest** of the two dates given (``test_rule="earliest"``). A blank
 date means that kind of test is not the one the episode is known for, not
 that no test happened, so it is never read as censoring. ``test_rule=
 "kinetic"`` or ``"political"`` prefers that kind and falls back to the other
@@ -344,10 +344,6 @@ class EpisodeFileError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class _CellError(ValueError):
-    """Raised by cell parsers; the message is what was expected."""
-
-
 # ---------------------------------------------------------------------------
 # Cell parsers (each raises ValueError whose text is "what was expected")
 # ---------------------------------------------------------------------------
@@ -433,10 +429,7 @@ def _parse_optional_confidence(value: Any) -> str | None:
 
 
 _LEVEL_WORDS = ", ".join(SEVERITY_LEVELS)
-_SEVERITY_EXPECTED = (
-    f"a number in [0, 1] or one of: {_LEVEL_WORDS} "
-    "(optionally 'LEVEL on TARGETS; LEVEL on TARGETS')"
-)
+_SEVERITY_EXPECTED = f"a number in [0, 1] or one of: {_LEVEL_WORDS} (optionally 'LEVEL on TARGETS; LEVEL on TARGETS')"
 
 
 def _level(text: str) -> float:
@@ -534,9 +527,7 @@ class _IranUSRow(BaseModel):
 
     _id = _validator(_parse_text, "episode_id", "shock")
     _dates = _validator(_parse_date, "shock_date")
-    _odates = _validator(
-        _parse_optional_date, "first_kinetic_test_date", "first_political_test_date", "censor_date"
-    )
+    _odates = _validator(_parse_optional_date, "first_kinetic_test_date", "first_political_test_date", "censor_date")
     _texts = _validator(_parse_optional_text, "first_kinetic_test", "first_political_test", "notes")
     _sev = _validator(_parse_severity, "shock_severity_judgment")
     _conf = _validator(_parse_confidence, "dating_confidence")
@@ -672,10 +663,16 @@ def read_episodes(
         episode_id = (raw.get(id_column) or "").strip() or None
         row_problems: list[EpisodeProblem] = []
 
-        def problem(column: str, expected: str, got: Any, _i: int = i, _line: int = line) -> None:
-            row_problems.append(
-                EpisodeProblem(name, _i, _line, episode_id, column, expected, None if got is None else str(got))
-            )
+        def problem(
+            column: str,
+            expected: str,
+            got: Any,
+            _i: int = i,
+            _line: int = line,
+            _id: str | None = episode_id,
+            _out: list[EpisodeProblem] = row_problems,
+        ) -> None:
+            _out.append(EpisodeProblem(name, _i, _line, _id, column, expected, None if got is None else str(got)))
 
         cells = {k: (v if v is not None else "") for k, v in raw.items() if k is not None}
         model: type[BaseModel] = _IranUSRow if file_format == "iran_us" else _CoercionRow
@@ -792,8 +789,7 @@ def _coercion_episode(
             if abs(months - row.duration_months) > DURATION_TOLERANCE_MONTHS:
                 problem(
                     "duration_months",
-                    f"{months:.1f} (months from shock_date to next_challenge_date, "
-                    f"within {DURATION_TOLERANCE_MONTHS})",
+                    f"{months:.1f} (months from shock_date to next_challenge_date, within {DURATION_TOLERANCE_MONTHS})",
                     f"{row.duration_months:g}",
                 )
                 return None
@@ -862,9 +858,7 @@ def _builtin_text(file_name: str) -> str:
     return resources.files("standoff").joinpath("data", "episodes", file_name).read_text(encoding="utf-8")
 
 
-def iran_us_episodes(
-    *, test_rule: TestRule = "earliest", exclude: Iterable[str] = ()
-) -> tuple[Episode, ...]:
+def iran_us_episodes(*, test_rule: TestRule = "earliest", exclude: Iterable[str] = ()) -> tuple[Episode, ...]:
     """The shipped Iran–US episodes (1981, 1988, 2003, 2020, 2025), with :data:`IRAN_US_CONTEXT`."""
     name = builtin_episode_files()["iran_us"]
     eps = read_episodes(_builtin_text(name), name, file_format="iran_us", test_rule=test_rule)
