@@ -274,6 +274,263 @@ def scenarios() -> None:
         out.print(name)
 
 
+def _months_text(x: float) -> str:
+    return "—" if x != x else "beyond" if x == float("inf") else f"{x:.0f}"
+
+
+def _rate(r) -> str:  # noqa: ANN001 - a policy.Rate
+    return f"{100 * r.p:.0f}% [{100 * r.low:.0f}, {100 * r.high:.0f}]"
+
+
+def _episodes(files: list[Path] | None):  # noqa: ANN202 - tuple of Episode
+    from standoff.episodes import EpisodeFileError, load_episodes
+    from standoff.fits import default_episodes
+
+    if not files:
+        return default_episodes()
+    eps: list = []
+    for f in files:
+        try:
+            eps += load_episodes(f)
+        except EpisodeFileError as exc:
+            err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    return tuple(eps)
+
+
+def _prediction_table(predictions) -> Table:  # noqa: ANN001
+    table = Table("episode", "observed months", "predicted median", "interval", "log-lik", box=None)
+    for p in predictions:
+        obs = f"{p.observed_months:.1f}" + ("" if p.event else " (censored)")
+        table.add_row(
+            p.episode_id,
+            obs,
+            _months_text(p.median) if p.median == float("inf") else f"{p.median:.1f}",
+            f"[{p.lower:.1f}, {p.upper:.1f}] ({100 * p.level:.0f}%)",
+            f"{p.loglik:.2f}",
+        )
+    return table
+
+
+def _score_table(report) -> Table:  # noqa: ANN001
+    table = Table("predictor", "log-likelihood", "concordance", "median |error| in log-months", box=None)
+    for row in report.table():
+        table.add_row(row["predictor"], f"{row['loglik']:.2f}", f"{row['c_index']:.2f}", f"{row['mae_log_months']:.2f}")
+    return table
+
+
+@app.command()
+def calibrate(
+    episodes: Annotated[
+        list[Path] | None,
+        typer.Option("--episodes", help="Episode CSV files (default: Iran-US before 2025)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to save the fit.")] = None,
+    loo: Annotated[bool, typer.Option("--loo/--no-loo", help="Also run the leave-one-episode-out check.")] = True,
+) -> None:
+    """Fit the deterrence engine to historical episodes (maximum likelihood with censoring) and save the fit."""
+    from standoff.calibration import calibrate as run_calibrate
+    from standoff.calibration import leave_one_out, save_fit
+    from standoff.fits import default_fit, default_fit_path
+
+    eps = _episodes(episodes)
+    with err.status("Calibrating…"):
+        fit = default_fit(output, refit=True) if not episodes else run_calibrate(eps)
+    if episodes:
+        save_fit(fit, output or default_fit_path())
+    out.print(f"[bold]Fit on {len(eps)} episodes[/bold]: " + ", ".join(f"{k} = {v:.4g}" for k, v in fit.free.items()))
+    out.print(
+        f"log-likelihood {fit.loglik:.2f} (fresh noise {fit.loglik_fresh:.2f}); saved to {output or default_fit_path()}"
+    )
+    out.print(_prediction_table(fit.predictions))
+    if loo and len(eps) > 2:
+        with err.status("Leave-one-episode-out…"):
+            report = leave_one_out(eps, full_fit=fit)
+        out.print("[bold]Leave-one-episode-out[/bold] (each episode predicted by a fit without it):")
+        out.print(_score_table(report))
+
+
+@app.command("backtest-episodes")
+def backtest_episodes(
+    fit_file: Annotated[Path, typer.Option("--fit", help="Training episodes (CSV).")],
+    test_file: Annotated[Path, typer.Option("--test", help="Test episodes (CSV).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fit on one episode file, predict the other: per-episode predictions and scores beside naive baselines."""
+    from standoff.calibration import out_of_sample
+
+    train, test = _episodes([fit_file]), _episodes([test_file])
+    with err.status("Fitting and predicting…"):
+        report = out_of_sample(train, test)
+    if as_json:
+        preds = [p.__dict__ for p in report.model.predictions] if hasattr(report.model, "predictions") else []
+        sys.stdout.write(
+            json.dumps(
+                {"train": report.train_ids, "test": report.test_ids, "scores": report.table(), "predictions": preds},
+                indent=2,
+                default=float,
+            )
+            + "\n"
+        )
+        return
+    out.print(f"trained on {len(train)} episodes, tested on {len(test)}")
+    if hasattr(report.model, "predictions"):
+        out.print(_prediction_table(report.model.predictions))
+    out.print(_score_table(report))
+
+
+@app.command()
+def compare(
+    scenario: ScenarioArg = "iran-2026",
+    paths: Annotated[int, typer.Option(help="Simulated paths per option.")] = 4000,
+    seed: Annotated[int, typer.Option()] = 0,
+    option: Annotated[list[str] | None, typer.Option("--option", help="Options to compare (default: all).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write the simulated paths (PNG).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Policy options side by side: the defiance cycle and the crisis, with common random numbers."""
+    from standoff.fits import default_fit
+    from standoff.policy import compare as run_compare
+
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+    with err.status("Simulating…"):
+        fit = default_fit()
+        try:
+            result = run_compare(loaded, fit.params, paths=paths, seed=seed, options=option)
+        except ValueError as exc:
+            err.print(str(exc))
+            raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    det = loaded.scenario.deterrence
+    out.print(
+        f"[bold]{loaded.scenario.title}[/bold]: {paths} paths per option, seed {seed}; "
+        f"{result.elapsed_months} months since the shock ({det.shock if det else ''}), paths with no test since"
+    )
+    table = Table(
+        "option",
+        "months to next test\nmedian [10–90%]",
+        "P(test ≤ 12 mo)",
+        "P(test ≤ 24 mo)",
+        "P(war ≤ 24 mo)",
+        box=None,
+    )
+    for o in result.options:
+        d = o.deterrence
+        m = d.months_to_test
+        table.add_row(
+            o.name,
+            f"{_months_text(m.median)} [{_months_text(m.low)}, {_months_text(m.high)}]",
+            _rate(d.p_test_12),
+            _rate(d.p_test_24),
+            _rate(d.p_war_24),
+        )
+    out.print(table)
+    if all(o.crisis for o in result.options):
+        crisis = loaded.scenario.crisis
+        assert crisis is not None
+        out.print(
+            f"\n[bold]Crisis[/bold]: {crisis.proposer} demands, {crisis.receiver} accepts or fights; "
+            f"shares read on the {crisis.issue} scale"
+        )
+        h = crisis.horizons
+        ctable = Table(
+            "option", "demand*", "P(war)*", "outcome*", *[f"war ≤{k}mo" for k in h], "deal", "preventive", box=None
+        )
+        for o in result.options:
+            c = o.crisis
+            assert c is not None
+            peak = f", peak mo {c.preventive_peak:.0f}" if c.preventive_peak is not None else ""
+            ctable.add_row(
+                o.id,
+                f"{c.demand_now:.0f}",
+                _rate(c.war_now),
+                f"{c.settlement:.0f}",
+                *[_rate(c.p_war_by[k]) for k in h],
+                _rate(c.p_deal),
+                f"{100 * c.preventive_share:.0f}%{peak}",
+            )
+        out.print(ctable)
+        out.print(
+            "  * at Tehran's optimal demand today (Fearon screening); war ≤k mo and deal: if it holds its "
+            "preconditions and adds one more thing a month; preventive: share of draws where the "
+            "defender's motive to fight now is positive within 24 months",
+            style="dim",
+        )
+    if plot is not None:
+        from standoff.episodes import iran_us_episodes
+        from standoff.figures import paths_png
+
+        paths_png(result, iran_us_episodes(), plot)
+        out.print(f"wrote {plot}")
+
+
+@app.command()
+def crisis(
+    p: Annotated[float, typer.Option(help="Proposer's probability of winning a war, in [0, 1].")] = 0.25,
+    proposer_cost: Annotated[float, typer.Option(help="Proposer's cost of war.")] = 0.3,
+    cost_low: Annotated[float, typer.Option(help="Lowest possible receiver cost of war.")] = 0.05,
+    cost_high: Annotated[float, typer.Option(help="Highest possible receiver cost of war.")] = 0.5,
+    precondition: Annotated[float, typer.Option(help="Opening demand (share).")] = 0.55,
+    increment: Annotated[float, typer.Option(help="Demand added each round.")] = 0.02,
+    rounds: Annotated[int, typer.Option(help="Rounds of talks.")] = 6,
+    discount_proposer: Annotated[float, typer.Option()] = 0.97,
+    discount_receiver: Annotated[float, typer.Option()] = 0.95,
+    plot: Annotated[Path | None, typer.Option(help="Write war probability against demand (PNG).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Solve the crisis model for parameters given here: optimal demand, war risk, talks round by round."""
+    from standoff.engines.crisis import UniformCost, demand_path, screening_uniform, sequential_demands
+
+    try:
+        best = screening_uniform(p, proposer_cost, cost_low, cost_high)
+        seq = sequential_demands(
+            demand_path(precondition, increment, rounds),
+            p,
+            proposer_cost,
+            UniformCost(cost_low, cost_high),
+            discount_proposer,
+            discount_receiver,
+        )
+    except ValueError as exc:
+        err.print(f"invalid parameters: {exc}")
+        raise typer.Exit(2) from None
+    data = {
+        "optimal_demand": float(best.demand[0]),
+        "war_probability_at_optimum": float(best.war_probability[0]),
+        "expected_share": float(best.expected_share[0]),
+        "proposer_utility": float(best.proposer_utility[0]),
+        "receiver_utility": float(best.receiver_utility[0]),
+        "talks": {
+            "demand": seq.demand[0].tolist(),
+            "war_by_round": seq.war_by_round[0].tolist(),
+            "peace_probability": float(seq.peace_probability[0]),
+        },
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        out.print(
+            f"optimal demand {data['optimal_demand']:.3f}; P(war) at it {data['war_probability_at_optimum']:.3f}; "
+            f"expected share {data['expected_share']:.3f}"
+        )
+        table = Table("round", "demand", "P(war by round)", box=None)
+        for k, (d, w) in enumerate(zip(seq.demand[0], seq.war_by_round[0], strict=True)):
+            table.add_row(str(k), f"{d:.3f}", f"{w:.3f}")
+        out.print(table)
+        out.print(f"P(no war through the talks) {data['talks']['peace_probability']:.3f}")
+    if plot is not None:
+        from standoff.figures import crisis_png
+
+        crisis_png(p, proposer_cost, cost_low, cost_high, plot)
+        if not as_json:
+            out.print(f"wrote {plot}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -10,6 +10,7 @@ wrong types the format validation already reports.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -84,7 +85,60 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
         if scale:
             found += _bounded(s.get("position"), f"{path}.position", *scale, "position")
         found += _bounded(s.get("salience"), f"{path}.salience", 0.0, 1.0, "salience")
+    found += _sections(raw, actor_ids, issue_ids)
     found += list(_evidence(raw, "", corpus))
+    return found
+
+
+CRISIS_QUANTITIES = ("p_win", "proposer_cost", "receiver_cost_low", "receiver_cost_high", "discount_proposer",
+                     "discount_receiver", "precondition", "increment")
+UNIT_QUANTITIES = ("p_win", "discount_proposer", "discount_receiver", "precondition", "increment")
+
+
+def _deterrence_fields() -> set[str]:
+    from dataclasses import fields
+
+    from standoff.engines.deterrence import DeterrenceParams
+
+    return {f.name for f in fields(DeterrenceParams)} - {"components", "weights", "recovery_scale", "horizon"}
+
+
+def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> list[Found]:
+    """The deterrence, crisis and policies sections: ids that must exist, parameter names, bounds."""
+    found: list[Found] = []
+    known_params = _deterrence_fields()
+
+    def params(names: Any, path: str, known: set[str] | tuple[str, ...], what: str) -> None:
+        for name in names if isinstance(names, dict) else {}:
+            if name not in known:
+                close = difflib.get_close_matches(str(name), list(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                found.append((f"{path}.{name}", f"unknown {what} parameter {name!r}{hint}"))
+
+    det = raw.get("deterrence")
+    if isinstance(det, dict):
+        for key in ("challenger", "defender"):
+            if isinstance(det.get(key), str) and det[key] not in actor_ids:
+                found.append((f"deterrence.{key}", _unknown("actor", det[key], actor_ids)))
+        params(det.get("conditions"), "deterrence.conditions", known_params, "deterrence")
+    crisis = raw.get("crisis")
+    if isinstance(crisis, dict):
+        for key in ("proposer", "receiver"):
+            if isinstance(crisis.get(key), str) and crisis[key] not in actor_ids:
+                found.append((f"crisis.{key}", _unknown("actor", crisis[key], actor_ids)))
+        if isinstance(crisis.get("issue"), str) and crisis["issue"] not in issue_ids:
+            found.append(("crisis.issue", _unknown("issue", crisis["issue"], issue_ids)))
+        for key in UNIT_QUANTITIES:
+            found += _bounded(crisis.get(key), f"crisis.{key}", 0.0, 1.0, key.replace("_", " "))
+    first: dict[str, str] = {}
+    for path, policy in _items(raw, "policies"):
+        ident = policy.get("id")
+        if isinstance(ident, str):
+            if ident in first:
+                found.append((f"{path}.id", f"duplicate policy id {ident!r} (first at {first[ident]})"))
+            first.setdefault(ident, path)
+        params(policy.get("deterrence"), f"{path}.deterrence", known_params, "deterrence")
+        params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES, "crisis")
     return found
 
 

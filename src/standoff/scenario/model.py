@@ -245,6 +245,76 @@ class Stance(_Strict):
     salience: Quantity
 
 
+class Deterrence(_Strict):
+    """The defiance cycle: the opening shock and the conditions of the recovery after it.
+
+    ``conditions`` sets fields of the deterrence engine's parameters
+    (:class:`standoff.engines.deterrence.DeterrenceParams`: ``severity``,
+    ``economy``, ``sanctions``, ``outside_help``, ``cohesion``,
+    ``response_probability``, ``prior_mean``, ...), each a quantity with its
+    support; the parameters calibrated on historical episodes fill the rest.
+    """
+
+    challenger: Id
+    defender: Id
+    shock: str = Field(min_length=1)
+    shock_date: dt.date
+    conditions: dict[str, Quantity]
+    horizon: int = Field(default=36, ge=1, le=240)
+
+
+class Crisis(_Strict):
+    """Crisis bargaining: who demands, who decides, and what war would cost each.
+
+    Shares are of the disputed good normalised to ``[0, 1]``; the proposer's
+    share is reported on ``issue``'s scale, from ``share_zero_at`` (the
+    proposer gets nothing) to the other end. ``p_win`` is the proposer's
+    probability of prevailing in a war today; it moves with the proposer's
+    recovering capability. The receiver's cost of war is private, uniform on
+    ``[receiver_cost_low, receiver_cost_high]``. Talks run one round a month for
+    ``rounds`` months, starting from the ``precondition`` demand and adding
+    ``increment`` each round ("one more thing").
+    """
+
+    proposer: Id
+    receiver: Id
+    issue: Id
+    share_zero_at: Literal["low", "high"] = "low"
+    p_win: Quantity
+    proposer_cost: Quantity
+    receiver_cost_low: Quantity
+    receiver_cost_high: Quantity
+    discount_proposer: Quantity
+    discount_receiver: Quantity
+    precondition: Quantity
+    increment: Quantity
+    rounds: int = Field(default=12, ge=1, le=60)
+    horizons: list[int] = Field(default_factory=lambda: [1, 3, 6, 12])
+
+
+class Policy(_Strict):
+    """A policy option: a named patch of the deterrence and crisis inputs, with its rationale."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    deterrence: dict[str, float] = Field(default_factory=dict)
+    crisis: dict[str, float] = Field(default_factory=dict)
+    evidence: list[Evidence] = Field(default_factory=list)
+    judgment: str | None = Field(default=None, min_length=8)
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, dict) else v
+
+    @model_validator(mode="after")
+    def _supported(self) -> Policy:
+        if not self.evidence and self.judgment is None:
+            raise ValueError("a policy option needs evidence (doc and quote) or a judgment with its rationale")
+        return self
+
+
 class Scenario(_Strict):
     """A whole scenario file."""
 
@@ -256,6 +326,9 @@ class Scenario(_Strict):
     actors: list[Actor] = Field(min_length=2)
     issues: list[Issue] = Field(min_length=1)
     stances: list[Stance] = Field(min_length=1)
+    deterrence: Deterrence | None = None
+    crisis: Crisis | None = None
+    policies: list[Policy] = Field(default_factory=list)
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)
