@@ -136,7 +136,7 @@ def forecast(
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
-    specs = [get(e) for e in engines] if engines else available("bargaining")
+    specs = [get(e) for e in engines] if engines else available("bargaining") + available("multi-issue")
     if draws is not None and (seed is None or draws < 1):
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
     point = compile_scenario(sc)
@@ -144,16 +144,27 @@ def forecast(
     sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress, client)  # type: ignore[arg-type]
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}
+    joint = {s.name: s.run(point.problems) for s in specs if s.kind == "multi-issue"}  # type: ignore[arg-type]
+    free_problems = {i: replace(p, veto=np.tile((-np.inf, np.inf), (p.n_actors, 1))) for i, p in point.problems.items()}
+    joint_free = {n: get(n).run(free_problems, detail=False) for n in joint}  # type: ignore[arg-type]
     issues = []
     for issue in sc.issues:
         problem = point.problems.get(issue.id)
         if problem is None:
             continue
-        results = {s.name: s.run(problem) for s in specs}
+        results = {s.name: joint[s.name][issue.id] if s.name in joint else s.run(problem) for s in specs}
         free = None
         if problem.has_veto.any():
-            unvetoed = replace(problem, veto=np.tile((-np.inf, np.inf), (problem.n_actors, 1)))
-            free = {s.name: float(s.run(unvetoed, detail=False).forecast[0]) for s in specs}
+            free = {
+                s.name: float(
+                    (
+                        joint_free[s.name][issue.id]
+                        if s.name in joint
+                        else s.run(free_problems[issue.id], detail=False)
+                    ).forecast[0]
+                )
+                for s in specs
+            }
         intervals = {}
         if sampled is not None:
             for name, values in sampled[issue.id].items():

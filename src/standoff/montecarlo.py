@@ -51,9 +51,21 @@ def chunks(scenario: Scenario, draws: int, seed: int) -> Iterator[ScenarioArrays
 
 
 def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence[str] | None = None) -> Forecasts:
-    """Every engine's forecast on every draw of compiled arrays: ``{issue: {engine: (D,)}}``."""
+    """Every engine's forecast on every draw of compiled arrays: ``{issue: {engine: (D,)}}``.
+
+    One-issue engines run issue by issue; multi-issue engines once over all issues."""
     chosen = arrays.problems if issues is None else {i: arrays.problems[i] for i in issues}
-    return {i: {e: get(e).run(p, detail=False).forecast for e in engines} for i, p in chosen.items()}
+    out: Forecasts = {i: {} for i in chosen}
+    for e in engines:
+        spec = get(e)
+        if spec.kind == "multi-issue":
+            for issue, result in spec.run(arrays.problems, detail=False).items():  # type: ignore[arg-type]
+                if issue in out:
+                    out[issue][e] = result.forecast
+        else:
+            for issue, p in chosen.items():
+                out[issue][e] = spec.run(p, detail=False).forecast
+    return out
 
 
 def _sampled_job(scenario: Scenario, engines: Sequence[str], seed: int, index: int, size: int) -> Forecasts:

@@ -141,6 +141,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -932,3 +934,54 @@ class _Round:
             "vote_j": y[:, 1],
             "gain": gain,
         }
+
+
+def run_issues(problems: dict[str, BargainingProblem], detail: bool = True) -> dict[str, BargainingResult]:
+    """The exchange model over a scenario's issues at once, through the common engine interface.
+
+    Actors are the union of the issues' actors; an actor absent from an issue
+    takes no part in exchanges on it. Capability is the actor's power on every
+    issue. Ties go to the head of the list (no coins) and at-target moves
+    pass, so the run is deterministic. Per issue the forecast is the weighted
+    mean after the last round (projected onto the veto players' interval);
+    ``forecast_by_round`` holds every round's.
+    """
+    issues = list(problems)
+    actors = list(dict.fromkeys(a for p in problems.values() for a in p.actors))
+    first = next(iter(problems.values()))
+    d, n, m = first.n_draws, len(actors), len(issues)
+    pos, sal, pwr = np.zeros((d, n, m)), np.zeros((d, n, m)), np.zeros((d, n, m))
+    present = np.zeros((n, m), dtype=bool)
+    for k, issue in enumerate(issues):
+        p = problems[issue]
+        rows = [actors.index(a) for a in p.actors]
+        pos[:, rows, k], sal[:, rows, k], pwr[:, rows, k] = p.position, p.salience, p.capability
+        present[rows, k] = True
+    scale = np.array([problems[i].scale for i in issues], dtype=float)
+    result = run_exchange(
+        ExchangeProblem.from_arrays(pos, sal, pwr, scale=scale, actors=actors, issues=issues, present=present)
+    )
+    out = {}
+    for k, issue in enumerate(issues):
+        p = problems[issue]
+        by_round = result.forecast[:, :, k]
+        rows = [actors.index(a) for a in p.actors]
+        out[issue] = BargainingResult(
+            "exchange",
+            apply_veto(by_round[:, -1], p.status_quo, p.veto),
+            trajectory=result.position[:, :, rows, k] if detail else None,
+            forecast_by_round=by_round if detail else None,
+            details={"rounds": np.full(d, by_round.shape[1] - 1), "stop": np.full(d, 2)},
+        )
+    return out
+
+
+SPEC = EngineSpec(
+    name="exchange",
+    title="Exchange model (Stokman & van Oosten, equal gain)",
+    kind="multi-issue",
+    rounds=True,
+    stochastic=False,
+    run=run_issues,  # type: ignore[arg-type]
+    reference="Stokman & van Oosten 1994, in Bueno de Mesquita & Stokman (eds.), European Community Decision Making",
+)

@@ -32,6 +32,7 @@ def available(kind: str | None = None) -> list[EngineSpec]:
 
 def _load_builtin() -> None:
     # Importing the modules registers their engines (baselines, expected utility).
-    from standoff.engines import baselines, expected_utility, smp  # noqa: F401
+    from standoff.engines import baselines, exchange, expected_utility, smp  # noqa: F401
 
     register(smp.SPEC)
+    register(exchange.SPEC)
