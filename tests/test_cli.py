@@ -30,7 +30,8 @@ def test_forecast_json_matches_the_library():
     direct = standoff.forecast(MINI)
     issue = data["issues"][0]
     assert issue["issue"] == "enrichment"
-    assert set(issue["engines"]) == {s.name for s in available("bargaining")} >= {"compromise", "expected_utility"}
+    names = {s.name for s in available("bargaining") + available("multi-issue")}
+    assert set(issue["engines"]) == names >= {"compromise", "expected_utility", "exchange"}
     for name, e in issue["engines"].items():
         assert e["value"] == direct.issue("enrichment").engines[name].value
     eu = issue["engines"]["expected_utility"]
