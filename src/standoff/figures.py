@@ -101,3 +101,29 @@ def crisis_png(p: float, proposer_cost: float, cost_low: float, cost_high: float
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def reliability_png(scores: Sequence[object], path: Path) -> None:
+    """Reliability diagram: observed frequency against mean forecast per bin, one line per engine."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="perfect calibration")
+    for s in scores:
+        c = s.calibration  # type: ignore[attr-defined]
+        used = np.asarray(c.count) > 0
+        ax.plot(
+            np.asarray(c.mean_forecast)[used],
+            np.asarray(c.observed_frequency)[used],
+            marker="o",
+            label=f"{s.engine} (n={s.count}, Brier {s.brier:.3f})",
+        )  # type: ignore[attr-defined]
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel="forecast probability",
+        ylabel="observed frequency",
+        title="Reliability of resolved forecasts",
+    )
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

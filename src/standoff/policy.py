@@ -35,7 +35,16 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from standoff.engines.crisis import UniformCost, demand_path, screening_uniform, sequential_demands, shifting_power
+from standoff.engines.crisis import (
+    ScreeningOutcome,
+    SequentialDemands,
+    ShiftingPower,
+    UniformCost,
+    demand_path,
+    screening_uniform,
+    sequential_demands,
+    shifting_power,
+)
 from standoff.engines.deterrence import (
     _COMPONENT_FIELDS,
     _RANGES,
@@ -159,28 +168,38 @@ def _months(a: Any, b: Any) -> int:
     return (a.year - b.year) * 12 + (a.month - b.month) - (a.day < b.day)
 
 
-def compare(
+@dataclass(frozen=True)
+class Simulated:
+    """One option simulated: the deterrence run, the paths still quiet at ``as_of``, and crisis inputs."""
+
+    option: Policy
+    run: DeterrenceResult
+    quiet: np.ndarray
+    elapsed: int
+    crisis: Mapping[str, np.ndarray] | None
+
+
+def simulate_options(
     loaded: LoadedScenario,
     base: DeterrenceParams,
     *,
     paths: int = 2000,
     seed: int = 0,
     options: Sequence[str] | None = None,
-) -> Comparison:
-    """Every policy option of the scenario, and the baseline, side by side (see the module docstring)."""
+) -> list[Simulated]:
+    """Simulate the baseline and the scenario's policy options with common random numbers."""
     sc = loaded.scenario
     if sc.deterrence is None:
         raise ValueError(f"scenario {sc.id!r} has no deterrence section to compare policy options on")
     det = sc.deterrence
     elapsed = max(0, _months(sc.as_of, det.shock_date))
-    horizon = elapsed + det.horizon
     inputs = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
     conditions: dict[str, np.ndarray] = {}
     for name, q in det.conditions.items():
         x = _sample(q, inputs, paths, name)
         # per-component fields take one value per path and component: the same for every component
         conditions[name] = np.repeat(x[:, None], len(base.components), axis=1) if name in _COMPONENT_FIELDS else x
-    start = apply_patch(replace(base, horizon=horizon), conditions)
+    start = apply_patch(replace(base, horizon=elapsed + det.horizon), conditions)
     crisis_draws = None
     if sc.crisis is not None:
         crisis_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
@@ -191,31 +210,54 @@ def compare(
         if unknown:
             raise ValueError(f"unknown policy option(s) {sorted(unknown)}; known: {[p.id for p in chosen]}")
         chosen = [p for p in chosen if p.id in options]
-    results = []
+    out = []
     for option in chosen:
         params = apply_patch(start, dict(option.deterrence)) if option.deterrence else start
         run = simulate(params, paths, rng=seed)
         quiet = ~run.tested | (run.first_test_month > elapsed)
-        det_out = _deterrence_outcome(run, quiet, elapsed)
-        crisis_out = None
-        if sc.crisis is not None and crisis_draws is not None:
+        values = None
+        if crisis_draws is not None:
             values = {
                 k: np.full(paths, float(option.crisis[k])) if k in option.crisis else v for k, v in crisis_draws.items()
             }
-            crisis_out = _crisis_outcome(sc.crisis, values, run, quiet, elapsed, loaded)
+        out.append(Simulated(option, run, quiet, elapsed, values))
+    return out
+
+
+def compare(
+    loaded: LoadedScenario,
+    base: DeterrenceParams,
+    *,
+    paths: int = 2000,
+    seed: int = 0,
+    options: Sequence[str] | None = None,
+) -> Comparison:
+    """Every policy option of the scenario, and the baseline, side by side (see the module docstring)."""
+    sc = loaded.scenario
+    results = []
+    for sim in simulate_options(loaded, base, paths=paths, seed=seed, options=options):
+        run, quiet, elapsed = sim.run, sim.quiet, sim.elapsed
+        crisis_out = None
+        if sc.crisis is not None and sim.crisis is not None:
+            crisis_out = _crisis_outcome(sc.crisis, crisis_model(sc.crisis, sim), loaded)
         assert run.capability is not None and run.belief is not None
         results.append(
             OptionResult(
-                option.id,
-                option.name,
-                option.description,
-                det_out,
+                sim.option.id,
+                sim.option.name,
+                sim.option.description,
+                _deterrence_outcome(run, quiet, elapsed),
                 crisis_out,
                 run.capability[quiet],
                 run.belief[quiet],
             )
         )
-    return Comparison(sc.id, sc.as_of.isoformat(), seed, paths, elapsed, results)
+    return Comparison(sc.id, sc.as_of.isoformat(), seed, paths, _elapsed(loaded), results)
+
+
+def _elapsed(loaded: LoadedScenario) -> int:
+    det = loaded.scenario.deterrence
+    return 0 if det is None else max(0, _months(loaded.scenario.as_of, det.shock_date))
 
 
 _CRISIS = (
@@ -246,36 +288,48 @@ def _deterrence_outcome(run: DeterrenceResult, quiet: np.ndarray, elapsed: int) 
     )
 
 
-def _crisis_outcome(
-    crisis: Crisis,
-    v: Mapping[str, np.ndarray],
-    run: DeterrenceResult,
-    quiet: np.ndarray,
-    elapsed: int,
-    loaded: LoadedScenario,
-) -> CrisisOutcome:
-    assert run.capability is not None
-    cap = run.capability[quiet]
+@dataclass(frozen=True)
+class CrisisModel:
+    """The crisis engine's three models solved on one option's quiet paths (``D`` of them)."""
+
+    now: ScreeningOutcome
+    talks: SequentialDemands
+    power: ShiftingPower
+    rounds: int
+
+
+def crisis_model(crisis: Crisis, sim: Simulated) -> CrisisModel:
+    """Solve the crisis on ``sim``'s quiet paths, the proposer's ``p_t`` following its capability."""
+    assert sim.run.capability is not None and sim.crisis is not None
+    cap = sim.run.capability[sim.quiet]
+    elapsed = sim.elapsed
     k0 = np.maximum(cap[:, elapsed], 1e-9)
-    keep = {k: x[quiet] for k, x in v.items()}
+    keep = {k: x[sim.quiet] for k, x in sim.crisis.items()}
     low = np.minimum(keep["receiver_cost_low"], keep["receiver_cost_high"])
     high = np.maximum(keep["receiver_cost_low"], keep["receiver_cost_high"])
     horizon = cap.shape[1] - 1 - elapsed
     p_path = np.clip(keep["p_win"][:, None] * cap[:, elapsed:] / k0[:, None], 0.0, 1.0)  # (D, horizon + 1)
-    now = screening_uniform(p_path[:, 0], keep["proposer_cost"], low, high)
     rounds = min(crisis.rounds, horizon)
     demands = demand_path(keep["precondition"], keep["increment"], rounds)
-    seq = sequential_demands(
-        demands,
-        p_path[:, : rounds + 1],
-        keep["proposer_cost"],
-        UniformCost(low, high),
-        keep["discount_proposer"],
-        keep["discount_receiver"],
+    return CrisisModel(
+        now=screening_uniform(p_path[:, 0], keep["proposer_cost"], low, high),
+        talks=sequential_demands(
+            demands,
+            p_path[:, : rounds + 1],
+            keep["proposer_cost"],
+            UniformCost(low, high),
+            keep["discount_proposer"],
+            keep["discount_receiver"],
+        ),
+        power=shifting_power(
+            p_path[:, : min(horizon, 24) + 1], keep["discount_receiver"], keep["proposer_cost"], 0.5 * (low + high)
+        ),
+        rounds=rounds,
     )
-    power = shifting_power(
-        p_path[:, : min(horizon, 24) + 1], keep["discount_receiver"], keep["proposer_cost"], 0.5 * (low + high)
-    )
+
+
+def _crisis_outcome(crisis: Crisis, model: CrisisModel, loaded: LoadedScenario) -> CrisisOutcome:
+    now, seq, power, rounds = model.now, model.talks, model.power, model.rounds
     windows = power.peak_month >= 0
     issue = loaded.scenario.issue(crisis.issue)
     lo_s, hi_s = issue.scale.low, issue.scale.high

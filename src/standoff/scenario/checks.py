@@ -139,6 +139,26 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
             first.setdefault(ident, path)
         params(policy.get("deterrence"), f"{path}.deterrence", known_params, "deterrence")
         params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES, "crisis")
+    from standoff.engines import available
+
+    engines = {s.name for s in available()} | {"deterrence", "crisis"}
+    seen: dict[str, str] = {}
+    for path, q in _items(raw, "questions"):
+        ident = q.get("id")
+        if isinstance(ident, str):
+            if ident in seen:
+                found.append((f"{path}.id", f"duplicate question id {ident!r} (first at {seen[ident]})"))
+            seen.setdefault(ident, path)
+        for k, src in enumerate(q.get("sources") or []):
+            if not isinstance(src, dict):
+                continue
+            engine, issue = src.get("engine"), src.get("issue")
+            if isinstance(engine, str) and engine not in engines:
+                found.append((f"{path}.sources[{k}].engine", _unknown("engine", engine, engines)))
+            if isinstance(issue, str) and issue not in issue_ids:
+                found.append((f"{path}.sources[{k}].issue", _unknown("issue", issue, issue_ids)))
+            if engine in ("deterrence", "crisis") and not isinstance(raw.get(engine), dict):
+                found.append((f"{path}.sources[{k}].engine", f"the scenario has no {engine} section to read from"))
     return found
 
 

@@ -315,6 +315,51 @@ class Policy(_Strict):
         return self
 
 
+OUTPUTS = {
+    "deterrence": ("test_within", "war_within", "response_within"),
+    "crisis": ("war_by", "deal"),
+    "bargaining": ("issue_at_most", "issue_at_least"),
+}
+
+
+class QuestionSource(_Strict):
+    """The engine output a question's probability is read from (no probability is typed in).
+
+    * ``deterrence``: ``test_within`` / ``war_within`` / ``response_within`` ``months``
+      of the as-of date (baseline option, paths quiet until then);
+    * ``crisis``: ``war_by`` month ``months`` of talks, or ``deal`` (no war through the talks);
+    * a bargaining engine (``compromise``, ``expected_utility``, ...): ``issue_at_most`` /
+      ``issue_at_least`` ``threshold`` on ``issue``, the share of Monte Carlo draws.
+    """
+
+    engine: str = Field(min_length=1)
+    output: str
+    months: int | None = Field(default=None, ge=1, le=120)
+    issue: Id | None = None
+    threshold: float | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> QuestionSource:
+        family = self.engine if self.engine in ("deterrence", "crisis") else "bargaining"
+        if self.output not in OUTPUTS[family]:
+            raise ValueError(f"output {self.output!r} is not one of {family}'s: {', '.join(OUTPUTS[family])}")
+        if family == "bargaining" and (self.issue is None or self.threshold is None):
+            raise ValueError("a bargaining output needs an issue and a threshold")
+        if self.output != "deal" and family != "bargaining" and self.months is None:
+            raise ValueError(f"{self.engine} output {self.output!r} needs months")
+        return self
+
+
+class Question(_Strict):
+    """A resolvable question; each source yields one engine's forecast of it."""
+
+    id: Id
+    text: str = Field(min_length=1)
+    resolution: str = Field(min_length=1)
+    resolve_by: dt.date
+    sources: list[QuestionSource] = Field(min_length=1)
+
+
 class Scenario(_Strict):
     """A whole scenario file."""
 
@@ -329,6 +374,7 @@ class Scenario(_Strict):
     deterrence: Deterrence | None = None
     crisis: Crisis | None = None
     policies: list[Policy] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

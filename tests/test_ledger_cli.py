@@ -1,0 +1,75 @@
+"""The ledger from the command line: record, list, resolve (with its refusals), score."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from standoff.cli import app
+from standoff.store import open_store
+
+MINI = str(Path(__file__).parent / "data" / "mini.yaml")
+runner = CliRunner()
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    res = runner.invoke(app, ["forecast", MINI, "--record", "--db", url])
+    assert res.exit_code == 0, res.stderr
+    assert "recorded 3 forecasts of 2 questions in 2 runs" in res.stdout
+    return url
+
+
+def test_record_and_list(db: str):
+    with open_store(db) as store:
+        forecasts = store.forecasts()
+        assert {(f.question_id, f.engine) for f in forecasts} == {
+            ("enrichment-above-45", "compromise"), ("enrichment-above-45", "expected_utility"),
+            ("enrichment-below-20", "compromise")}
+        assert all(0 <= f.probability <= 1 for f in forecasts)
+        assert len(store.runs()) == 2
+    res = runner.invoke(app, ["ledger", "--db", db])
+    assert res.exit_code == 0 and "2 questions, 3 forecasts, 0 resolved" in res.stdout
+
+
+def test_resolve_refusals_change_nothing(db: str):
+    cases = [
+        (["nope", "--outcome", "yes"], 1, "unknown question 'nope'"),
+        (["enrichment-above-45", "--outcome", "maybe"], 2, "--outcome: expected yes, no or a number, got 'maybe'"),
+        (["enrichment-above-45", "--outcome", "yes", "--date", "2020-01-01"], 1, "before"),
+    ]
+    for args, code, message in cases:
+        full = ["resolve", *args, "--source", "test", "--db", db]
+        if "--date" not in args:
+            full += ["--date", "2027-01-01"]
+        res = runner.invoke(app, full)
+        assert res.exit_code == code and message in res.stderr, (args, res.stderr)
+    with open_store(db) as store:
+        assert store.resolutions() == []
+    ok = runner.invoke(app, ["resolve", "enrichment-above-45", "--outcome", "yes", "--date", "2027-01-01",
+                             "--source", "synthetic", "--db", db])
+    assert ok.exit_code == 0
+    again = runner.invoke(app, ["resolve", "enrichment-above-45", "--outcome", "no", "--date", "2027-01-02",
+                                "--source", "synthetic", "--db", db])
+    assert again.exit_code == 1 and "already resolved" in again.stderr
+    with open_store(db) as store:
+        assert [r.outcome for r in store.resolutions()] == [True]
+
+
+def test_score_after_resolutions(db: str, tmp_path: Path):
+    for q, outcome in (("enrichment-above-45", "yes"), ("enrichment-below-20", "no")):
+        res = runner.invoke(app, ["resolve", q, "--outcome", outcome, "--date", "2027-01-01", "--source", "synthetic",
+                                  "--db", db])
+        assert res.exit_code == 0
+    res = runner.invoke(app, ["score", "--db", db, "--plot", str(tmp_path / "rel.png")])
+    assert res.exit_code == 0, res.stderr
+    assert "compromise" in res.stdout and "expected_utility" in res.stdout and "reliability" in res.stdout
+    assert (tmp_path / "rel.png").stat().st_size > 1000
+    with open_store(db) as store:
+        scores = {(s.engine, s.scenario): s for s in store.scores()}
+    # compromise forecast P(>= 45) and P(<= 20); both resolved; its Brier is the mean squared error
+    with open_store(db) as store:
+        p = {(f.question_id, f.engine): f.probability for f in store.forecasts()}
+    expected = ((p[("enrichment-above-45", "compromise")] - 1) ** 2 + p[("enrichment-below-20", "compromise")] ** 2) / 2
+    assert scores[("compromise", None)].brier == pytest.approx(expected)
