@@ -1,0 +1,225 @@
+"""Dashboard panels: each is one function registered with :func:`panel`.
+
+A panel turns a :class:`PanelContext` (the scenario, the chosen issue, the
+request's settings) into a :class:`PanelView`: a list of blocks (Plotly
+figures from :mod:`standoff.plots`, and partial templates with their data).
+The page routes in :mod:`standoff.web.app` serve every registered panel at
+``/s/{scenario}/{key}`` (or ``/s/{scenario}/{key}/{issue}`` when it is per
+issue), and the tabs list the panels whose ``available`` says their data
+exists. A new panel is therefore one function here and, if it needs a new
+figure, one function in :mod:`standoff.plots`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from standoff import plots
+from standoff.forecast import Forecast, IssueForecast
+from standoff.scenario import LoadedScenario
+from standoff.web.state import Library
+from standoff.web.views import briefing_context, evidence
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """A Plotly figure dict to draw, with an optional caption under it."""
+
+    key: str
+    figure: dict[str, Any]
+    caption: str = ""
+    kind: str = "figure"
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A partial template (under ``templates/partials/``) and its data."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    kind: str = "partial"
+
+
+Block = FigureBlock | Partial
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """What a panel shows; ``refresh`` reloads the page after that many seconds (a run in progress)."""
+
+    blocks: list[Block]
+    refresh: int | None = None
+
+
+@dataclass
+class PanelContext:
+    """Everything a panel may read."""
+
+    library: Library
+    name: str
+    loaded: LoadedScenario
+    issue: str | None
+    base: str
+    draws: int | None = None
+    seed: int = 0
+    query: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def forecast(self) -> Forecast:
+        """The point forecast (cached by the library)."""
+        return self.library.forecast(self.name)
+
+    @property
+    def issue_forecast(self) -> IssueForecast:
+        return self.forecast.issue(self.issue or self.forecast.issues[0].issue)
+
+    def href(self, key: str, issue: str | None = None, **query: Any) -> str:
+        """Link to a panel of this scenario."""
+        path = f"{self.base}/s/{self.name}/{key}" + (f"/{issue}" if issue else "")
+        params = "&".join(f"{k}={v}" for k, v in query.items() if v is not None)
+        return path + (f"?{params}" if params else "")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A registered panel."""
+
+    key: str
+    title: str
+    render: Callable[[PanelContext], PanelView]
+    per_issue: bool
+    available: Callable[[PanelContext], bool]
+
+
+PANELS: dict[str, Panel] = {}
+
+
+def panel(
+    key: str, title: str, *, per_issue: bool = False, available: Callable[[PanelContext], bool] | None = None
+) -> Callable[[Callable[[PanelContext], PanelView]], Callable[[PanelContext], PanelView]]:
+    """Register a panel function under ``key`` (its tab reads ``title``)."""
+
+    def register(fn: Callable[[PanelContext], PanelView]) -> Callable[[PanelContext], PanelView]:
+        PANELS[key] = Panel(key, title, fn, per_issue, available or (lambda ctx: True))
+        return fn
+
+    return register
+
+
+# --- the panels ----------------------------------------------------------------
+
+
+@panel("briefing", "Briefing")
+def briefing(ctx: PanelContext) -> PanelView:
+    """Every issue at a glance, then the briefing issue by issue."""
+    f = ctx.forecast
+    return PanelView(
+        [
+            FigureBlock("overview", plots.overview(f), "Hover a mark for its value and what it means on the scale."),
+            Partial(
+                "briefing.html",
+                briefing_context(ctx.loaded, f.issues, {i.issue: ctx.href("map", i.issue) for i in f.issues}),
+            ),
+        ]
+    )
+
+
+@panel("map", "Actor map", per_issue=True)
+def actor_map(ctx: PanelContext) -> PanelView:
+    """Position against salience per actor, the forecasts on the same scale, and the issue's briefing."""
+    i = ctx.issue_forecast
+    return PanelView(
+        [
+            FigureBlock("map", plots.actor_map(ctx.loaded.scenario, i), "Bubble area: capability. Colour: group."),
+            FigureBlock("summary", plots.forecast_summary(i)),
+            Partial("briefing.html", briefing_context(ctx.loaded, [i])),
+        ]
+    )
+
+
+@panel(
+    "rounds",
+    "Rounds",
+    per_issue=True,
+    available=lambda ctx: any(e.positions_by_round for i in ctx.forecast.issues for e in i.engines.values()),
+)
+def rounds(ctx: PanelContext) -> PanelView:
+    """The expected-utility model round by round: positions, forecast, who took whose offer."""
+    i = ctx.issue_forecast
+    engine = ctx.query.get("engine", "expected_utility")
+    with_rounds = [n for n in plots.engine_names(i) if i.engines[n].positions_by_round]
+    if engine not in with_rounds and with_rounds:
+        engine = with_rounds[0]
+    figure = plots.trajectories(ctx.loaded.scenario, i, engine)
+    blocks: list[Block] = [Partial("engine_pick.html", {"ctx": ctx, "engines": with_rounds, "engine": engine, "i": i})]
+    if figure is None:
+        blocks.append(Partial("notice.html", {"text": "No engine with rounds ran on this issue."}))
+        return PanelView(blocks)
+    blocks.append(FigureBlock("rounds", figure, "Dashed black: the forecast after each round. Star: the final one."))
+    names = {a.id: a.name for a in ctx.loaded.scenario.actors}
+    if engine == "expected_utility":
+        blocks.append(Partial("moves.html", {"issue": i, "names": names}))
+    return PanelView(blocks)
+
+
+@panel("distributions", "Monte Carlo", per_issue=True)
+def distributions(ctx: PanelContext) -> PanelView:
+    """Forecast distributions over the uncertain inputs (the run goes on in the background)."""
+    draws = ctx.draws or 200
+    job = ctx.library.monte_carlo(ctx.name, draws, ctx.seed)
+    form = Partial("mc_form.html", {"ctx": ctx, "draws": draws, "seed": ctx.seed, "job": job.progress()})
+    if job.status in {"queued", "running"}:
+        return PanelView([form], refresh=2)
+    if job.status == "failed":
+        return PanelView([form, Partial("notice.html", {"text": f"The run failed: {job.error}"})])
+    mc = job.future.result()
+    i = mc.forecast.issue(ctx.issue_forecast.issue)
+    return PanelView(
+        [
+            form,
+            FigureBlock("distribution", plots.distributions(i, mc.values[i.issue])),
+            FigureBlock("summary", plots.forecast_summary(i)),
+        ]
+    )
+
+
+@panel("evidence", "Evidence")
+def evidence_panel(ctx: PanelContext) -> PanelView:
+    """Every input with its quotes, document and judgment; coverage per actor."""
+    data = evidence(ctx.loaded)
+    support = ctx.query.get("support")
+    rows = [r for r in data["inputs"] if support in {None, "", r["support"]}]
+    names = {a.id: a.name for a in ctx.loaded.scenario.actors}
+    return PanelView(
+        [
+            FigureBlock("coverage", plots.evidence_coverage(ctx.loaded.scenario)),
+            Partial("evidence.html", {"ctx": ctx, "data": data, "rows": rows, "support": support, "names": names}),
+        ]
+    )
+
+
+# --- panels that land later ----------------------------------------------------
+# Registered now so that their tab and route exist: each tab appears only once
+# ``available`` finds the panel's data. To land one, make ``available`` check for
+# the data (e.g. the scenario's policy options, a defiance-cycle run, ledger
+# entries for this scenario), build the view here from its plot functions in
+# standoff.plots, and nothing else changes.
+
+
+def _not_yet(ctx: PanelContext) -> bool:
+    return False
+
+
+def _placeholder(what: str) -> Callable[[PanelContext], PanelView]:
+    def render(ctx: PanelContext) -> PanelView:
+        return PanelView([Partial("notice.html", {"text": f"{what}: no data for this scenario yet."})])
+
+    return render
+
+
+panel("policies", "Policy comparison", available=_not_yet)(_placeholder("Policy comparison"))
+panel("defiance", "Defiance cycle", available=_not_yet)(_placeholder("Defiance-cycle paths"))
+panel("ledger", "Ledger", available=_not_yet)(_placeholder("Forecast ledger"))

@@ -1,0 +1,83 @@
+"""The self-contained HTML report (tests/data/mini.yaml)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from standoff import report
+from standoff.report import ReportError, write_report
+from standoff.scenario import load_scenario
+
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+FIGURE = re.compile(r'<script type="application/json" id="fig-([\w-]+)-data">(.*?)</script>', re.S)
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("report") / "mini.html"
+    assert write_report(MINI, path, draws=80, seed=4) == path
+    return path.read_text(encoding="utf-8")
+
+
+def test_self_contained(html: str) -> None:
+    """Nothing is loaded from elsewhere: no script, stylesheet, image or frame by URL."""
+    tags = re.findall(r"<(?:script|link|img|iframe|source|embed)\b[^>]*>", html, re.I)
+    assert tags, "expected inline script tags"
+    for tag in tags:
+        assert not re.search(r"\b(?:src|href)\s*=", tag, re.I), tag
+    assert "@import" not in html.split("<script>")[0]
+    assert "plotly.js v" in html or "Plotly" in html  # the bundle is inlined
+
+
+def test_every_issue_and_figure(html: str) -> None:
+    scenario = load_scenario(MINI).scenario
+    figures = dict(FIGURE.findall(html))
+    assert {"overview", "coverage"} <= set(figures)
+    for issue in scenario.issues:
+        assert f'id="issue-{issue.id}"' in html and issue.name in html and issue.question in html
+        for kind in ("summary", "map", "rounds", "distribution"):
+            assert f"{issue.id}-{kind}" in figures
+    for key, text in figures.items():
+        fig = json.loads(text)
+        go.Figure(fig)  # Plotly accepts it
+        assert fig["data"], key
+
+
+def test_briefing_text(html: str) -> None:
+    assert "Status quo <b>60</b>" in html
+    for title in ("Compromise model", "Weighted median", "Expected-utility model"):
+        assert title in html
+    assert "limited and inspected" in html  # each forecast's label on the scale
+    assert "Pushing hardest" in html and "US administration" in html
+    assert "Who moved whom" in html and "President took US administration" in html
+    assert "rest on judgment alone" in html and "issues.enrichment.status_quo" in html
+    assert "80 Monte Carlo draws" in html and "seed 4" in html
+
+
+def test_point_only_report(tmp_path: Path) -> None:
+    path = write_report(load_scenario(MINI), tmp_path / "point.html", draws=None)
+    figures = dict(FIGURE.findall(path.read_text(encoding="utf-8")))
+    assert "enrichment-map" in figures and "enrichment-distribution" not in figures
+
+
+def test_pdf_without_chromium_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report, "CHROMIUM", ("/nonexistent/chromium",))
+    with pytest.raises(ReportError, match="apt-get install chromium"):
+        write_report(MINI, tmp_path / "r.pdf", draws=None, pdf=True)
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists() and shutil.which("chromium") is None,
+    reason="PDF output needs Chromium (apt-get install -y chromium)",
+)
+def test_pdf(tmp_path: Path) -> None:
+    path = write_report(MINI, tmp_path / "mini.pdf", draws=None, pdf=True)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 20_000
