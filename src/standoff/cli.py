@@ -146,7 +146,7 @@ def forecast(
     else:
         out.print(render(result))
     if record:
-        _record(loaded, db, seed, quiet=as_json)
+        _record(loaded, db, seed, quiet=as_json, draws=draws or 200)
 
 
 @app.command()
@@ -332,7 +332,8 @@ def _episodes(files: list[Path] | None):  # noqa: ANN202 - tuple of Episode
     eps: list = []
     for f in files:
         try:
-            eps += load_episodes(f)
+            # cases the data marks for sensitivity runs only (e.g. a non-state actor) are left out
+            eps += [e for e in load_episodes(f) if not e.sensitivity_only]
         except EpisodeFileError as exc:
             err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
