@@ -39,7 +39,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
-from standoff.corpus.documents import Document
+from standoff.corpus.documents import Document, normalise_text
 
 __all__ = [
     "MAX_BYTES",
@@ -112,31 +112,7 @@ class ReadDocument:
 def content_hash(text: str) -> str:
     """sha256 (hex) of the text as normalised for quote checks (typography,
     Unicode form and white space do not change it; case and wording do)."""
-    return hashlib.sha256(_normalise_fast(text).encode("utf-8")).hexdigest()
-
-
-_TYPO = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201b": "'",
-    "\u2032": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201f": '"',
-    "\u2033": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2212": "-",
-    "\u00a0": " ",
-}
-_TYPO_RE = re.compile("[" + "".join(_TYPO) + "]")
-
-
-def _normalise_fast(text: str) -> str:
-    """Same result as :func:`~standoff.corpus.documents.normalise_text`, faster on long texts."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _TYPO_RE.sub(lambda m: _TYPO[m.group(0)], text)
-    return " ".join(text.split())  # the same white space as re's \s
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------

@@ -35,6 +35,22 @@ class Evidence(_Strict):
     quote: str = Field(min_length=8)
 
 
+class _Sourced(_Strict):
+    """Evidence (one quote or a list) and/or a judgment with its rationale: at least one."""
+
+    evidence: list[Evidence] = Field(default_factory=list)
+    judgment: str | None = Field(default=None, min_length=8)
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, dict) else v
+
+    def _require_support(self, what: str) -> None:
+        if not self.evidence and self.judgment is None:
+            raise ValueError(f"{what} needs evidence (doc and quote) or a judgment with its rationale")
+
+
 class Uniform(_Strict):
     dist: Literal["uniform"]
     low: float
@@ -81,7 +97,7 @@ class Beta(_Strict):
 Distribution = Annotated[Uniform | Triangular | Normal | Beta, Field(discriminator="dist")]
 
 
-class Quantity(_Strict):
+class Quantity(_Sourced):
     """A number with its support: evidence, judgment, or both; and its uncertainty.
 
     ``range: [low, high]`` is shorthand for a uniform distribution. Engines use
@@ -89,20 +105,12 @@ class Quantity(_Strict):
     """
 
     value: float
-    evidence: list[Evidence] = Field(default_factory=list)
-    judgment: str | None = Field(default=None, min_length=8)
     range: tuple[float, float] | None = None
     dist: Distribution | None = None
 
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: object) -> object:
-        return [v] if isinstance(v, dict) else v
-
     @model_validator(mode="after")
     def _supported(self) -> Quantity:
-        if not self.evidence and self.judgment is None:
-            raise ValueError("every number needs evidence (doc and quote) or a judgment with its rationale")
+        self._require_support("every number")
         if self.range is not None and self.dist is not None:
             raise ValueError("give either range or dist, not both")
         if self.range is not None and not self.range[0] <= self.value <= self.range[1]:
@@ -189,7 +197,7 @@ class Scale(_Strict):
         return self.anchors[nearest]
 
 
-class Veto(_Strict):
+class Veto(_Sourced):
     """An actor's veto on an issue: outcomes outside ``range`` are blocked.
 
     Without ``range``, the actor accepts the outcomes it likes at least as
@@ -198,18 +206,10 @@ class Veto(_Strict):
 
     issue: Id
     range: tuple[float, float] | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    judgment: str | None = Field(default=None, min_length=8)
-
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: object) -> object:
-        return [v] if isinstance(v, dict) else v
 
     @model_validator(mode="after")
     def _supported(self) -> Veto:
-        if not self.evidence and self.judgment is None:
-            raise ValueError("a veto needs evidence (doc and quote) or a judgment with its rationale")
+        self._require_support("a veto")
         if self.range is not None and not self.range[0] <= self.range[1]:
             raise ValueError("range must be [low, high] with low <= high")
         return self
@@ -292,7 +292,7 @@ class Crisis(_Strict):
     horizons: list[int] = Field(default_factory=lambda: [1, 3, 6, 12])
 
 
-class Policy(_Strict):
+class Policy(_Sourced):
     """A policy option: a named patch of the deterrence and crisis inputs, with its rationale."""
 
     id: Id
@@ -300,18 +300,10 @@ class Policy(_Strict):
     description: str = Field(min_length=1)
     deterrence: dict[str, float] = Field(default_factory=dict)
     crisis: dict[str, float] = Field(default_factory=dict)
-    evidence: list[Evidence] = Field(default_factory=list)
-    judgment: str | None = Field(default=None, min_length=8)
-
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: object) -> object:
-        return [v] if isinstance(v, dict) else v
 
     @model_validator(mode="after")
     def _supported(self) -> Policy:
-        if not self.evidence and self.judgment is None:
-            raise ValueError("a policy option needs evidence (doc and quote) or a judgment with its rationale")
+        self._require_support("a policy option")
         return self
 
 
