@@ -68,6 +68,13 @@ def inputs(scenario: Scenario) -> Iterator[Input]:
     for s in scenario.stances:
         yield one(s.position, f"stances.{s.actor}.{s.issue}.position", s.actor, s.issue, "position")
         yield one(s.salience, f"stances.{s.actor}.{s.issue}.salience", s.actor, s.issue, "salience")
+    if scenario.deterrence is not None:
+        for name, q in scenario.deterrence.conditions.items():
+            yield one(q, f"deterrence.conditions.{name}", None, None, name)
+    if scenario.crisis is not None:
+        for name, value in scenario.crisis:
+            if isinstance(value, Quantity):
+                yield one(value, f"crisis.{name}", None, scenario.crisis.issue, name)
 
 
 def coverage(scenario: Scenario) -> Coverage:
