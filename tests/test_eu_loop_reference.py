@@ -7,8 +7,8 @@ comparison with the vectorised engine lives elsewhere.
 import math
 
 import pytest
-
 from reference.eu_loop import eu_loop, probabilities, weighted_median
+from reference.published import EMISSIONS_BDM1994
 
 A = math.sqrt(0.5)
 
@@ -159,21 +159,7 @@ def test_veto_clips_the_move():
         assert 0.8 <= row[2] <= 1.0
 
 
-# Bueno de Mesquita (1994), EC car-emission standards, as reproduced by
-# Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4).
-# (actor, capability, position in years of delay, salience 0-100)
-BDM1994 = [
-    ("Netherlands", 0.08, 4, 80),
-    ("Belgium", 0.08, 7, 40),
-    ("Luxembourg", 0.03, 4, 20),
-    ("Germany", 0.16, 4, 80),
-    ("France", 0.16, 10, 60),
-    ("Italy", 0.16, 10, 60),
-    ("UK", 0.16, 10, 90),
-    ("Ireland", 0.05, 7, 10),
-    ("Denmark", 0.05, 4, 100),
-    ("Greece", 0.08, 7, 70),
-]
+BDM1994 = EMISSIONS_BDM1994
 BDM_CAP = [row[1] for row in BDM1994]
 BDM_POS = [float(row[2]) for row in BDM1994]
 BDM_SAL = [row[3] / 100 for row in BDM1994]

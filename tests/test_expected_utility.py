@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from reference.eu_loop import eu_loop
+from reference.published import EMISSIONS_BDM1994
 
 from standoff.engines.base import BargainingProblem
 from standoff.engines.expected_utility import CONFRONTATION, NONE, EUSettings, expected_utility
@@ -47,21 +48,7 @@ def test_hand_computed_three_actors():
     assert r.forecast[0] == 0.5
 
 
-# Bueno de Mesquita 1994 (in Bueno de Mesquita & Stokman (eds.), European Community
-# Decision Making, p. 78), as reproduced by Scholz, Calbert & Smith 2011: EC car-emission
-# standards; capability, position (years of delay), salience (0-100).
-EMISSIONS = [
-    ("Netherlands", 0.08, 4, 80),
-    ("Belgium", 0.08, 7, 40),
-    ("Luxembourg", 0.03, 4, 20),
-    ("Germany", 0.16, 4, 80),
-    ("France", 0.16, 10, 60),
-    ("Italy", 0.16, 10, 60),
-    ("UK", 0.16, 10, 90),
-    ("Ireland", 0.05, 7, 10),
-    ("Denmark", 0.05, 4, 100),
-    ("Greece", 0.08, 7, 70),
-]
+EMISSIONS = EMISSIONS_BDM1994
 
 
 def emissions() -> BargainingProblem:
