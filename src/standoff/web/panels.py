@@ -209,6 +209,31 @@ def evidence_panel(ctx: PanelContext) -> PanelView:
 # standoff.plots, and nothing else changes.
 
 
+def _has_policies(ctx: PanelContext) -> bool:
+    return ctx.loaded.scenario.deterrence is not None
+
+
+@panel("policies", "Policy comparison", available=_has_policies)
+def policies(ctx: PanelContext) -> PanelView:
+    """Each policy option: the defiance cycle's next test and war, and the crisis's deal and war."""
+    comparison = ctx.library.comparison(ctx.name)
+    return PanelView(
+        [
+            FigureBlock("policies", plots.policy_rates(comparison), "Bars: 90% Wilson intervals over paths."),
+            Partial("policies.html", {"comparison": comparison, "crisis": ctx.loaded.scenario.crisis}),
+        ]
+    )
+
+
+@panel("defiance", "Defiance cycle", available=_has_policies)
+def defiance(ctx: PanelContext) -> PanelView:
+    """Simulated recovery paths per option, with the as-of date and the historical episodes."""
+    from standoff.episodes import iran_us_episodes
+
+    comparison = ctx.library.comparison(ctx.name)
+    return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, iran_us_episodes()))])
+
+
 def _not_yet(ctx: PanelContext) -> bool:
     return False
 
@@ -220,6 +245,4 @@ def _placeholder(what: str) -> Callable[[PanelContext], PanelView]:
     return render
 
 
-panel("policies", "Policy comparison", available=_not_yet)(_placeholder("Policy comparison"))
-panel("defiance", "Defiance cycle", available=_not_yet)(_placeholder("Defiance-cycle paths"))
 panel("ledger", "Ledger", available=_not_yet)(_placeholder("Forecast ledger"))

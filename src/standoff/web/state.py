@@ -119,6 +119,7 @@ class Library:
         self._uploads: OrderedDict[str, LoadedScenario] = OrderedDict()
         self._forecasts: OrderedDict[tuple[str, str], Forecast] = OrderedDict()
         self._jobs: OrderedDict[tuple[str, str, int, int], Job] = OrderedDict()
+        self._comparisons: dict[tuple[str, str], Any] = {}
         self._cache = cache
         self._lock = threading.RLock()
         self._pool: ThreadPoolExecutor | None = None
@@ -185,6 +186,23 @@ class Library:
             self._forecasts[key] = result
             while len(self._forecasts) > self._cache:
                 self._forecasts.popitem(last=False)
+        return result
+
+    def comparison(self, name: str, paths: int = 1000, seed: int = 0) -> Any:
+        """The policy comparison of a scenario with a deterrence section (cached per content), else ``None``."""
+        loaded = self.get(name)
+        if loaded.scenario.deterrence is None:
+            return None
+        key = (name, loaded.sha256)
+        with self._lock:
+            if key in self._comparisons:
+                return self._comparisons[key]
+        from standoff.fits import default_fit
+        from standoff.policy import compare
+
+        result = compare(loaded, default_fit().params, paths=paths, seed=seed)
+        with self._lock:
+            self._comparisons[key] = result
         return result
 
     def monte_carlo(self, name: str, draws: int, seed: int) -> Job:

@@ -1,0 +1,30 @@
+"""The policy-comparison and defiance-cycle panels of the dashboard."""
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from standoff.web.app import create_app
+
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+
+
+def test_policy_panels_show_every_option(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("STANDOFF_FIT", str(tmp_path / "fit.json"))
+    client = TestClient(create_app())
+    page = client.get("/s/iran-2026/briefing").text
+    assert "Policy comparison" in page and "Defiance cycle" in page
+    policies = client.get("/s/iran-2026/policies")
+    assert policies.status_code == 200
+    for name in ("Baseline (no change)", "Credible combined US-Israel military threat", "Renewed strikes"):
+        assert name in policies.text
+    assert "P(test ≤ 12 mo)" in policies.text and "optimal demand" in policies.text
+    defiance = client.get("/s/iran-2026/defiance")
+    assert defiance.status_code == 200 and "IR-1981" in defiance.text and "as of 2026-02-15" in defiance.text
+
+
+def test_scenarios_without_a_deterrence_section_have_no_policy_tabs():
+    client = TestClient(create_app(scenarios=[MINI]))
+    page = client.get("/s/mini/briefing").text
+    assert "Policy comparison" not in page and "Defiance cycle" not in page
+    assert client.get("/s/mini/policies").status_code == 404
