@@ -28,3 +28,27 @@ def test_scenarios_without_a_deterrence_section_have_no_policy_tabs():
     page = client.get("/s/mini/briefing").text
     assert "Policy comparison" not in page and "Defiance cycle" not in page
     assert client.get("/s/mini/policies").status_code == 404
+
+
+def test_ledger_panel_appears_once_questions_are_recorded(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from standoff.cli import app
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("STANDOFF_DB", url)
+    client = TestClient(create_app(scenarios=[MINI]))
+    assert "Ledger" not in client.get("/s/mini/briefing").text
+    assert not (tmp_path / "ledger.db").exists()  # looking never creates a ledger
+    assert CliRunner().invoke(app, ["forecast", str(MINI), "--record"]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(
+            app, ["resolve", "enrichment-below-20", "--outcome", "no", "--date", "2027-01-01", "--source", "synthetic"]
+        )
+        .exit_code
+        == 0
+    )
+    page = client.get("/s/mini/ledger")
+    assert page.status_code == 200
+    assert "enrichment-above-45" in page.text and "compromise" in page.text and "no on 2027-01-01" in page.text

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from standoff import plots
@@ -234,15 +235,44 @@ def defiance(ctx: PanelContext) -> PanelView:
     return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, iran_us_episodes()))])
 
 
-def _not_yet(ctx: PanelContext) -> bool:
-    return False
+def _ledger_rows(ctx: PanelContext) -> list[dict[str, Any]] | None:
+    """The ledger's questions of this scenario, each engine's latest forecast and the resolution;
+    ``None`` when there is no ledger (viewing the dashboard never creates one)."""
+    import sqlalchemy as sa
+
+    from standoff.store import default_url, open_store
+
+    url = default_url()
+    target = sa.make_url(url)
+    if target.get_backend_name() == "sqlite" and not (target.database and Path(target.database).exists()):
+        return None
+    with open_store(url) as store:
+        questions = store.questions(ctx.loaded.scenario.id)
+        if not questions:
+            return None
+        forecasts = store.forecasts()
+        resolved = {r.question_id: r for r in store.resolutions()}
+    rows = []
+    for q in questions:
+        latest = {f.engine: f for f in forecasts if f.question_id == q.id}
+        res = resolved.get(q.id)
+        rows.append(
+            {
+                "id": q.id,
+                "text": q.text,
+                "resolve_by": q.resolve_by,
+                "forecasts": {e: f.probability for e, f in latest.items()},
+                "resolution": None if res is None else f"{_outcome(res.outcome)} on {res.date} ({res.source})",
+            }
+        )
+    return rows
 
 
-def _placeholder(what: str) -> Callable[[PanelContext], PanelView]:
-    def render(ctx: PanelContext) -> PanelView:
-        return PanelView([Partial("notice.html", {"text": f"{what}: no data for this scenario yet."})])
-
-    return render
+def _outcome(value: bool | float) -> str:
+    return ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
 
 
-panel("ledger", "Ledger", available=_not_yet)(_placeholder("Forecast ledger"))
+@panel("ledger", "Ledger", available=lambda ctx: _ledger_rows(ctx) is not None)
+def ledger(ctx: PanelContext) -> PanelView:
+    """The scenario's questions in the forecast ledger: each engine's latest probability and the resolution."""
+    return PanelView([Partial("ledger.html", {"rows": _ledger_rows(ctx) or []})])
