@@ -739,6 +739,50 @@ def report(
     out.print(f"wrote {path}")
 
 
+@app.command()
+def advise(
+    scenario: ScenarioArg = "iran-2026",
+    actor: Annotated[str, typer.Option(help="The actor to advise (an actor id).")] = "us-administration",
+    issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
+    seed: Annotated[int, typer.Option()] = 0,
+    top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
+    from standoff.advice import advise as run_advise
+
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+    try:
+        with err.status("Weighing moves…"):
+            result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    out.print(
+        f"[bold]{actor}[/bold]: {len(result.moves)} moves weighed over {draws} draws (seed {seed}), "
+        f"engines {', '.join(result.engines)}; gain in utility units (salience × share of the scale)"
+    )
+    table = Table(
+        "issue", "move", "net gain ± se [5–95%]", "forecast before → after", "who moves in response", box=None
+    )
+    for r in result.moves[:top]:
+        change = "; ".join(f"{e} {r.before[e]:.1f}→{r.after[e]:.1f}" for e in r.before)
+        moved = ", ".join(f"{a} {d:+.1f}" for a, d in r.responders)
+        table.add_row(
+            r.move.issue, r.move.description, f"{r.gain:+.4f} ± {r.se:.4f} [{r.low:+.3f}, {r.high:+.3f}]", change, moved
+        )
+    out.print(table)
+    if result.moves and result.moves[0].gain <= 0:
+        out.print("No move gains more than it costs: holding position is the best of the moves weighed.")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
