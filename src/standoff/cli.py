@@ -747,6 +747,9 @@ def advise(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
     seed: Annotated[int, typer.Option()] = 0,
     top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
+    objective: Annotated[
+        str, typer.Option(help="'utility' (the actor's) or 'deal' (a mediator's P(deal)).")
+    ] = "utility",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
@@ -758,7 +761,7 @@ def advise(
         _fail(exc)
     try:
         with err.status("Weighing moves…"):
-            result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed)
+            result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)
     except ValueError as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
@@ -776,11 +779,16 @@ def advise(
         change = "; ".join(f"{e} {r.before[e]:.1f}→{r.after[e]:.1f}" for e in r.before)
         moved = ", ".join(f"{a} {d:+.1f}" for a, d in r.responders)
         table.add_row(
-            r.move.issue, r.move.description, f"{r.gain:+.4f} ± {r.se:.4f} [{r.low:+.3f}, {r.high:+.3f}]", change, moved
+            r.move.issue or "",
+            r.move.description,
+            f"{r.gain:+.4f} ± {r.se:.4f} [{r.low:+.3f}, {r.high:+.3f}]",
+            change,
+            moved,
+            "yes" if r.recommended else r.reason,
         )
     out.print(table)
-    if result.moves and result.moves[0].gain <= 0:
-        out.print("No move gains more than it costs: holding position is the best of the moves weighed.")
+    if not any(r.recommended for r in result.moves):
+        out.print("No move is advised: none gains more than twice its Monte Carlo error (with a willing partner).")
 
 
 def main() -> None:
