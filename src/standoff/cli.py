@@ -16,7 +16,7 @@ from standoff.briefing import render
 from standoff.engines import available
 from standoff.evidence import coverage
 from standoff.forecast import forecast as run_forecast
-from standoff.scenario import ScenarioError, builtin_scenarios, load_scenario
+from standoff.scenario import LoadedScenario, ScenarioError, builtin_scenarios, load_scenario
 
 app = typer.Typer(
     help="Standoff: make a coercive standoff computable.",
@@ -82,6 +82,15 @@ def _record(loaded, db: str | None, seed: int, *, quiet: bool, paths: int = 2000
     )
 
 
+def _load(scenario: str) -> LoadedScenario:
+    """The validated scenario, or every problem printed and exit code 1."""
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+        raise  # unreachable: _fail exits
+
+
 def _fail(exc: ScenarioError) -> None:
     err.print(f"[red]{len(exc.problems)} problem(s):[/red]")
     for p in exc.problems:
@@ -123,10 +132,7 @@ def forecast(
     db: DbOpt = None,
 ) -> None:
     """Forecast every issue with every bargaining engine: a briefing, or --json."""
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     if draws:
         total = draws
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
@@ -164,10 +170,7 @@ def explain(
     """Which inputs drive each forecast: Sobol indices (SALib) and a one-at-a-time tornado."""
     from standoff.sensitivity import explain as run_explain
 
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     engines_ = engine or ["compromise", "expected_utility"]
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("Sensitivity", total=None)
@@ -211,10 +214,7 @@ def evidence(
     """Evidence coverage, the quotes used per actor, and candidate passages from the corpus per stance."""
     from standoff.evidence_search import candidates as find_candidates
 
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     sc = loaded.scenario
     cov = coverage(sc)
     out.print(f"[bold]{sc.title}[/bold]: {cov.total} numeric inputs")
@@ -262,10 +262,7 @@ def suggest(
 
     from standoff.evidence_search import draft_stances
 
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     drafts = draft_stances(loaded.scenario, loaded.corpus)
     if output.resolve() == Path(loaded.source).resolve():
         err.print("refusing to overwrite the scenario itself; choose another --output")
@@ -434,10 +431,7 @@ def compare(
     from standoff.fits import default_fit
     from standoff.policy import compare as run_compare
 
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     with err.status("Simulating…"):
         fit = default_fit()
         try:
@@ -726,10 +720,7 @@ def report(
     """One self-contained HTML report (works offline) with the briefing and the figures; --pdf too."""
     from standoff.report import ReportError, write_report
 
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     try:
         with err.status("Writing the report…"):
             path = write_report(loaded, output, draws=draws or None, seed=seed, pdf=pdf)
@@ -755,10 +746,7 @@ def advise(
     """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
     from standoff.advice import advise as run_advise
 
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
+    loaded = _load(scenario)
     try:
         with err.status("Weighing moves…"):
             result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)
