@@ -26,11 +26,13 @@ from machine import describe  # noqa: E402
 from standoff.engines.base import BargainingProblem  # noqa: E402
 from standoff.engines.expected_utility import EUSettings, expected_utility  # noqa: E402
 
-# Element operations on (n, n) arrays per round, counted from the kernel:
-# _wins (twice: r = 1 and r): distance, scale, power (counted 1), weight, 2 prefix gathers of
-# 2 subtractions, where, max, divide, sort term (~2 log n, ignored), about 14;
-# _eu (three times): d, us, uf, products and sums, about 16; offers and choice: about 20.
-FLOPS_PER_PAIR = 2 * 14 + 3 * 16 + 20
+# Floating-point operations per ordered pair of actors and round, counted in the kernel
+# (an exp or a log counted as one): distances and their three logarithms (shared by a pair
+# and its mirror) 4; midpoint 2; third-party sums twice (r = 1 and r: prefix sums 2, the
+# pair's difference and side 3, normalisation 1, Scholz denominator 2) 16, plus the powers
+# exp(r log d) 2; risk-pass utilities 12 and danger 1; both expected utilities with exp(r log z)
+# powers 24; offers and choice 10.
+FLOPS_PER_PAIR = 4 + 2 + 16 + 2 + 12 + 1 + 24 + 10
 
 
 def flops_per_round(n: int) -> float:
@@ -57,6 +59,8 @@ def main() -> None:
     peak = peak_gflops()
     cfg = EUSettings(max_rounds=args.rounds, patience=args.rounds + 1, tol=-1.0)  # tol < 0: never stops early
     print(f"peak (matrix product, same run): {peak:.1f} GFLOP/s")
+    warm = np.random.default_rng(0).uniform(0, 100, (4, 5))
+    expected_utility(BargainingProblem.from_points(warm, warm / 100, warm), detail=False)  # compile the kernel
     print(f"{'actors':>6} {'draws/s':>10} {'MB peak':>8} {'GFLOP/s':>8} {'share':>6}")
     rng = np.random.default_rng(1)
     for n in args.sizes:

@@ -3,14 +3,16 @@
 Both run the same equations on the same sampled draws of a scenario (every
 issue); the loop reference (``tests/reference/eu_loop.py``) was written
 independently from the model's equations. Prints draws per second for both,
-their ratio, and the machine.
+their ratio, and the machine. Then the product's own path: ``--mc-draws``
+Monte Carlo draws (sampling included) on one thread and on every core.
 
-    python benchmarks/bench_expected_utility.py [--scenario iran-2026] [--draws 2000] [--loop-draws 20]
+    python benchmarks/bench_expected_utility.py [--scenario iran-2026] [--draws 2000] [--mc-draws 10000]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ from machine import describe  # noqa: E402
 from reference.eu_loop import eu_loop  # noqa: E402
 
 from standoff.engines.expected_utility import expected_utility  # noqa: E402
+from standoff.montecarlo import engine_draws, local_workers  # noqa: E402
 from standoff.scenario import load_scenario  # noqa: E402
 from standoff.scenario.arrays import compile_scenario  # noqa: E402
 
@@ -35,11 +38,25 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=2000)
     ap.add_argument("--loop-draws", type=int, default=20)
     ap.add_argument("--chunk", type=int, default=256)
+    ap.add_argument("--mc-draws", type=int, default=10000)
     args = ap.parse_args()
 
     scenario = load_scenario(args.scenario).scenario
     arrays = compile_scenario(scenario, args.draws, np.random.default_rng(0))
     sizes = {k: p.n_actors for k, p in arrays.problems.items()}
+    first = next(iter(arrays.problems.values()))
+    expected_utility(
+        type(first)(
+            first.actors,
+            first.position[:2],
+            first.salience[:2],
+            first.capability[:2],
+            first.scale,
+            first.status_quo[:2],
+            first.veto,
+        ),
+        detail=False,
+    )  # compile the kernel
 
     start = time.perf_counter()
     batched = {}
@@ -75,6 +92,12 @@ def main() -> None:
     print(f"batched engine : {args.draws:6d} draws in {fast:8.3f} s = {fast_rate:10.1f} draws/s (all issues)")
     print(f"loop reference : {args.loop_draws:6d} draws in {slow:8.3f} s = {slow_rate:10.1f} draws/s (all issues)")
     print(f"ratio          : {fast_rate / slow_rate:.1f}x   (largest forecast difference on shared draws: {worst:.2e})")
+    for workers in (1, local_workers()):
+        os.environ["STANDOFF_WORKERS"] = str(workers)
+        start = time.perf_counter()
+        engine_draws(scenario, ["expected_utility"], args.mc_draws, seed=1)
+        took = time.perf_counter() - start
+        print(f"monte carlo    : {args.mc_draws:6d} draws in {took:8.3f} s on {workers} thread(s), sampling included")
     print(f"machine        : {describe()}")
 
 

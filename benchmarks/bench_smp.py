@@ -60,10 +60,16 @@ def main() -> None:
         ktab_cell = "skipped"
         ratio_k = ""
         if ktab:
-            t = best_of(1, lambda: subprocess.run([ktab, "--csv", str(ROOT / "tests" / "data" / "ktab" / name)],
-                                                  check=True, capture_output=True))
+            t = best_of(
+                1,
+                lambda: subprocess.run(
+                    [ktab, "--csv", str(ROOT / "tests" / "data" / "ktab" / name)], check=True, capture_output=True
+                ),
+            )
             ktab_cell, ratio_k = f"{t:9.3f}", f"{t / fast:6.0f}x"
-        print(f"{name:24} {fast:9.4f} {slow:9.3f} {slow / fast:6.0f}x {ktab_cell:>9} {ratio_k:>7}   (max diff {agree:.1e})")
+        print(
+            f"{name:24} {fast:9.4f} {slow:9.3f} {slow / fast:6.0f}x {ktab_cell:>9} {ratio_k:>7}   (max diff {agree:.1e})"
+        )
     if not ktab:
         print("KTAB not available (set KTAB_SMPC to its smpc binary to time it here)")
     print(f"machine: {describe()}")

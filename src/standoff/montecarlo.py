@@ -8,12 +8,16 @@ are scheduled (one process, in pieces, or on a Dask cluster), and the first
 ``N`` draws of a longer run equal a run of ``N``.
 
 With a ``dask.distributed`` client the chunks run as tasks on the cluster;
-without one they run in-process. Results are assembled in chunk order either way.
+without one they run in-process on a pool of threads, one per core (NumPy
+releases the interpreter lock inside its array loops, so the threads run at
+once). Results are assembled in chunk order either way.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 import numpy as np
@@ -25,6 +29,14 @@ from standoff.scenario.model import Scenario
 
 CHUNK = 256
 Forecasts = dict[str, dict[str, FloatArray]]
+
+
+def local_workers() -> int:
+    """Threads for in-process runs: the cores this process may use (``STANDOFF_WORKERS`` overrides)."""
+    configured = os.environ.get("STANDOFF_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def chunk_sizes(draws: int, chunk: int = CHUNK) -> list[int]:
@@ -85,20 +97,22 @@ def _gather(
 ) -> Forecasts:
     """Run ``(function, args, size)`` jobs in-process or on a Dask client; concatenate in job order."""
     if client is None:
-        results = []
-        done = 0
-        for fn, args, size in jobs:
-            results.append(fn(*args))
-            done += size
-            if progress is not None:
-                progress(done)
+        with ThreadPoolExecutor(max_workers=min(len(jobs), local_workers())) as pool:
+            futures = [pool.submit(fn, *args) for fn, args, _ in jobs]
+            sizes = dict(zip(futures, (size for _, _, size in jobs), strict=True))
+            done = 0
+            for future in as_completed(futures):
+                done += sizes[future]
+                if progress is not None:
+                    progress(done)
+            results = [f.result() for f in futures]
     else:
-        from distributed import as_completed
+        from distributed import as_completed as finished
 
         futures = [client.submit(fn, *args, pure=False) for fn, args, _ in jobs]
         sizes = {f.key: size for f, (_, _, size) in zip(futures, jobs, strict=True)}
         done = 0
-        for future in as_completed(futures):
+        for future in finished(futures):
             done += sizes[future.key]
             if progress is not None:
                 progress(done)

@@ -66,6 +66,11 @@ An actor holding all capability keeps its position only if it resists (its
 salience is 1): with ``s_k < 1`` others expect gains from uncontested
 demands and it may yield; the forecast follows it, since it alone has weight.
 
+Implementation: one round is a compiled kernel (Numba, ``nogil``, so that
+threads run chunks of draws at once) that loops over draws and pairs without
+temporary arrays; powers are ``exp(r log z)`` with the logarithms shared by a
+pair and its mirror, which can differ from ``z ** r`` in the last bit.
+
 Departures and additions: veto players (an input of the scenario) never move
 outside the interval they accept, and the final forecast is projected onto
 the intersection of the veto intervals; the round-by-round forecast is the
@@ -78,6 +83,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto
@@ -104,136 +110,295 @@ class EUSettings:
     detail: bool = True
 
 
-def _utility(z: FloatArray, r: FloatArray | None) -> FloatArray:
-    """``2 - 4 z^r``; ``r=None`` means ``r = 1``."""
-    z = np.maximum(z, 0.0)
-    return 2.0 - 4.0 * (z if r is None else np.power(z, r))
+@njit(cache=True, nogil=True)
+def _u(z: float, r: float) -> float:
+    """``2 - 4 max(z, 0)^r``."""
+    return 2.0 - 4.0 * max(z, 0.0) ** r
 
 
-def _wins(x: FloatArray, w: FloatArray, r: FloatArray, span: float, reading: str) -> FloatArray:
-    """``(D, n, n)`` probability ``P[a, b]`` that ``a`` beats ``b`` with third-party votes.
+@njit(cache=True, nogil=True)
+def _u1(z: float) -> float:
+    """``2 - 4 max(z, 0)``, the utility at ``r = 1`` (kept apart so that no power is computed)."""
+    return 2.0 - 4.0 * max(z, 0.0)
 
-    ``O(n² log n)`` per draw instead of the naive ``O(n³)``: voter ``k`` favours
-    ``a`` over ``b`` exactly when it stands closer to ``a`` (whatever its risk
-    exponent, since ``d ↦ d^r`` is increasing), i.e. when ``x_k`` lies on ``a``'s
-    side of the midpoint ``(x_a + x_b) / 2``. In position order those voters
-    form a prefix (``x_a < x_b``) or a suffix (``x_a > x_b``), so
-    ``Σ_k max(0, g_k(a, b)) = Σ_{k ∈ side} w_k (A_kb - A_ka)`` with
-    ``A_kc = (|x_k - x_c| / Δ)^{r_k}`` is a difference of prefix sums of
-    ``w_k A_kc`` over sorted voters. Voters at the midpoint add zero either way.
+
+@njit(cache=True, nogil=True)
+def _argsort(v: FloatArray, out: NDArray[np.intp]) -> None:
+    """Stable argsort of a short vector into ``out`` (insertion sort, no allocation)."""
+    for i in range(v.shape[0]):
+        j = i
+        while j > 0 and v[out[j - 1]] > v[i]:
+            out[j] = out[j - 1]
+            j -= 1
+        out[j] = i
+
+
+@njit(cache=True, nogil=True)
+def _by_distance(x: FloatArray, order: NDArray[np.intp], at: int, out: NDArray[np.intp]) -> None:
+    """Actors in order of distance from the one at sorted place ``at``: a merge outward, ``O(n)``."""
+    n = x.shape[0]
+    centre = x[order[at]]
+    lo, hi = at - 1, at + 1
+    out[0] = order[at]
+    for i in range(1, n):
+        if hi >= n or (lo >= 0 and centre - x[order[lo]] <= x[order[hi]] - centre):
+            out[i] = order[lo]
+            lo -= 1
+        else:
+            out[i] = order[hi]
+            hi += 1
+
+
+@njit(cache=True, nogil=True)
+def _wins(
+    d: FloatArray,
+    log_d: FloatArray,
+    order: NDArray[np.intp],
+    below: NDArray[np.intp],
+    x: FloatArray,
+    w: FloatArray,
+    r: FloatArray,
+    linear: bool,
+    rank: NDArray[np.intp],
+    scholz: bool,
+    p: FloatArray,
+    a: FloatArray,
+    prefix: FloatArray,
+) -> None:
+    """Fill ``p[a, b]``, the probability that ``a`` beats ``b`` with third-party votes (one draw).
+
+    ``O(n² log n)`` instead of the naive ``O(n³)``: voter ``k`` favours ``a``
+    over ``b`` exactly when it stands closer to ``a`` (whatever its exponent,
+    since ``d ↦ d^r`` is increasing), i.e. when ``x_k`` lies on ``a``'s side of
+    the midpoint. In position order those voters form a prefix (``x_a < x_b``,
+    the ``below[a, b]`` voters strictly below the midpoint) or a suffix, so
+    ``Σ_k max(0, g_k(a, b))`` is a difference of prefix sums of
+    ``w_k A_kc``, ``A_kc = d_kc^{r_k}``. Voters at the midpoint add zero either
+    way. The Scholz denominator ``Σ_k w_k Σ_{b,c} |A_kb - A_kc|`` is a sum
+    over each voter's sorted row, whose order (``rank``) is that of ``d``.
+    ``log_d = log d`` (powers as ``exp(r log d)``); ``a`` and ``prefix`` are scratch space.
     """
-    n_draws, n = x.shape
-    a = np.power(np.abs(x[:, :, None] - x[:, None, :]) / span, r[:, :, None])  # a[d, k, c] = (|x_k - x_c|/Δ)^r_k
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    weighted = np.take_along_axis(w[:, :, None] * a, order[:, :, None], axis=1)  # voters in position order
-    prefix = np.concatenate([np.zeros((n_draws, 1, n)), np.cumsum(weighted, axis=1)], axis=1)  # (D, n + 1, n)
-    # Voters strictly left of / at or left of each midpoint, by one search over all draws at once:
-    # positions are scaled to [0, 1] and draw d is shifted by 2d so that the draws' ranges do not overlap.
-    low = xs[:, :1]
-    shift = 2.0 * np.arange(n_draws)[:, None]
-    keys = ((xs - low) / span + shift).ravel()
-    mid = (0.5 * (x[:, :, None] + x[:, None, :]) - low[:, :, None]) / span + shift[:, :, None]
-    base = (n * np.arange(n_draws))[:, None, None]
-    left = np.searchsorted(keys, mid.ravel(), side="left").reshape(mid.shape) - base
-    upto = np.searchsorted(keys, mid.ravel(), side="right").reshape(mid.shape) - base
-
-    def gather(rows: NDArray[np.intp]) -> FloatArray:
-        """``S[d, a, b] = Σ over the first rows[d, a, b] sorted voters of w_k (A_kb - A_ka)``."""
-        to_b = np.take_along_axis(prefix, rows, axis=1)
-        to_a = np.swapaxes(np.take_along_axis(prefix, np.swapaxes(rows, 1, 2), axis=1), 1, 2)
-        return to_b - to_a
-
-    total = gather(np.full_like(left, n))
-    below = x[:, :, None] < x[:, None, :]
-    num = np.where(below, gather(left), total - gather(upto))
-    num = np.where(x[:, :, None] == x[:, None, :], 0.0, np.maximum(num, 0.0))
-    if reading == "scholz":
-        srt = np.sort(a, axis=-1)
-        coef = 2.0 * np.arange(n) - n + 1
-        den = (2.0 * w * (srt * coef).sum(axis=-1)).sum(axis=-1)[:, None, None]
-    elif reading == "pairwise":
-        den = num + np.swapaxes(num, 1, 2)
-    else:
-        raise ValueError(f"unknown p_reading {reading!r}; expected 'scholz' or 'pairwise'")
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    n = x.shape[0]
+    prefix[0] = 0.0
+    den = 0.0
+    for k in range(n):
+        if linear:
+            a[k] = d[k]
+        else:
+            for c in range(n):
+                a[k, c] = np.exp(r[k] * log_d[k, c])
+        if scholz:
+            row = 0.0
+            for i in range(n):
+                row += (2.0 * i - n + 1) * a[k, rank[k, i]]
+            den += 2.0 * w[k] * row
+    for m in range(n):
+        k = order[m]
+        for c in range(n):
+            prefix[m + 1, c] = prefix[m, c] + w[k] * a[k, c]
+    for i in range(n):
+        for j in range(n):
+            if x[i] == x[j]:
+                p[i, j] = 0.0
+                continue
+            m = below[i, j]
+            lower = prefix[m, j] - prefix[m, i]
+            num = lower if x[i] < x[j] else (prefix[n, j] - prefix[n, i]) - lower
+            p[i, j] = max(num, 0.0)
+    for i in range(n):
+        for j in range(i, n):
+            dd = den if scholz else p[i, j] + p[j, i]
+            pij, pji = p[i, j], p[j, i]
+            p[i, j] = pij / dd if dd > 0.0 else 0.0
+            p[j, i] = pji / dd if dd > 0.0 else 0.0
 
 
+@njit(cache=True, nogil=True)
 def _eu(
-    x: FloatArray, s: FloatArray, p: FloatArray, mu: FloatArray, r: FloatArray | None, span: float, q: float, t: float
-) -> FloatArray:
-    """``(D, n, n)`` ``EU[a, b]`` of ``a`` challenging ``b``, utilities with exponent ``r[a, b]``
-    (``r`` broadcastable to ``(D, n, n)``; ``None`` for ``r = 1``)."""
-    d = np.abs(x[:, :, None] - x[:, None, :]) / span
-    m = (np.abs(x - mu[:, None]) / span)[:, :, None]
-    us, uf = _utility(0.5 - 0.5 * d, r), _utility(0.5 + 0.5 * d, r)
-    usq = _utility(np.full((1, 1, 1), 0.5), r)
-    sb = s[:, None, :]
-    eu = sb * (p * us + (1 - p) * uf) + (1 - sb) * us - q * usq
-    if q != 1.0:
-        ub, uw = _utility(0.5 - 0.25 * (m + d), r), _utility(0.5 + 0.25 * (m + d), r)
-        eu = eu - (1 - q) * (t * ub + (1 - t) * uw)
-    return eu
+    d: FloatArray,
+    log_win: FloatArray,
+    log_lose: FloatArray,
+    s: FloatArray,
+    p: FloatArray,
+    m: FloatArray,
+    r: FloatArray,
+    linear: bool,
+    q: float,
+    t: float,
+    own: FloatArray,
+    other: FloatArray,
+) -> None:
+    """Fill ``own[a, b] = EU(a→b)`` and ``other[a, b] = EU(b→a)``, both with ``a``'s exponent (one draw;
+    ``linear``: every exponent is 1, and ``other`` is left alone).
+
+    Both use the same utilities ``U^s(d_ab; r_a)`` and ``U^f(d_ab; r_a)``, since ``d_ab = d_ba``;
+    their powers are ``exp(r_a log_win)`` and ``exp(r_a log_lose)``, with
+    ``log_win = log max(0.5 - 0.5 d, 0)`` and ``log_lose = log (0.5 + 0.5 d)``.
+    """
+    n = s.shape[0]
+    for a in range(n):
+        ra = r[a]
+        usq = _u1(0.5) if linear else _u(0.5, ra)
+        for b in range(n):
+            dab = d[a, b]
+            if linear:
+                us, uf = _u1(0.5 - 0.5 * dab), _u1(0.5 + 0.5 * dab)
+            else:
+                us, uf = 2.0 - 4.0 * np.exp(ra * log_win[a, b]), 2.0 - 4.0 * np.exp(ra * log_lose[a, b])
+            own[a, b] = s[b] * (p[a, b] * us + (1 - p[a, b]) * uf) + (1 - s[b]) * us - q * usq
+            if not linear:  # the risk pass needs EU(a→b) only
+                other[a, b] = s[a] * (p[b, a] * us + (1 - p[b, a]) * uf) + (1 - s[a]) * us - q * usq
+            if q != 1.0:  # U^b, U^w with the challenger's distance from the forecast
+                lo, hi = 0.5 - 0.25 * (m[a] + dab), 0.5 + 0.25 * (m[a] + dab)
+                ub, uw = (_u1(lo), _u1(hi)) if linear else (_u(lo, ra), _u(hi, ra))
+                own[a, b] -= (1 - q) * (t * ub + (1 - t) * uw)
+                if not linear:
+                    lo, hi = 0.5 - 0.25 * (m[b] + dab), 0.5 + 0.25 * (m[b] + dab)
+                    ub, uw = _u(lo, ra), _u(hi, ra)
+                    other[a, b] -= (1 - q) * (t * ub + (1 - t) * uw)
 
 
-def _risk(x: FloatArray, s: FloatArray, w: FloatArray, mu: FloatArray, span: float, cfg: EUSettings) -> FloatArray:
-    """``(D, n)`` risk exponents from the danger each actor faces."""
-    p = _wins(x, w, np.ones_like(x), span, cfg.p_reading)
-    eu = _eu(x, s, p, mu, None, span, cfg.q, cfg.t)
-    n = x.shape[1]
-    danger = (eu * (1 - np.eye(n))).sum(axis=1)  # S_i = Σ_{j≠i} EU(j→i)
-    hi, lo = danger.max(axis=1, keepdims=True), danger.min(axis=1, keepdims=True)
-    spread = hi - lo
-    big_r = np.divide(2 * danger - hi - lo, spread, out=np.zeros_like(danger), where=spread > 0)
-    return (1 - big_r / 3) / (1 + big_r / 3)
+@njit(cache=True, nogil=True)
+def _round(
+    x: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    mu: FloatArray,
+    span: float,
+    q: float,
+    t: float,
+    scholz: bool,
+    blend_rank: bool,
+    risk: FloatArray,
+    own: FloatArray,
+    other: FloatArray,
+    offer: NDArray[np.int8],
+    partner: NDArray[np.intp],
+    new: FloatArray,
+) -> None:
+    """One round on every draw; fills the output arrays (see :func:`eu_round`)."""
+    n_draws, n = x.shape
+    d, log_d, log_win, log_lose = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    rank = np.empty((n, n), dtype=np.intp)
+    below = np.empty((n, n), dtype=np.intp)
+    p, a, prefix = np.empty((n, n)), np.empty((n, n)), np.empty((n + 1, n))
+    ones, w, m, xs, danger = np.ones(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    order = np.empty(n, dtype=np.intp)
+    for k in range(n_draws):
+        xk, sk = x[k], s[k]
+        for i in range(n):
+            w[i] = c[k, i] * sk[i]
+            m[i] = abs(xk[i] - mu[k]) / span
+            for j in range(i, n):
+                dij = abs(xk[i] - xk[j]) / span
+                d[i, j] = d[j, i] = dij
+                log_d[i, j] = log_d[j, i] = np.log(dij)
+                log_win[i, j] = log_win[j, i] = np.log(max(0.5 - 0.5 * dij, 0.0))
+                log_lose[i, j] = log_lose[j, i] = np.log(0.5 + 0.5 * dij)
+        _argsort(xk, order)
+        for i in range(n):
+            xs[i] = xk[order[i]]
+            _by_distance(xk, order, i, rank[order[i]])
+        for ii in range(n):  # midpoints with actor i rise along sorted j: one forward scan per row
+            i, count = order[ii], 0
+            for jj in range(n):
+                j = order[jj]
+                mid = 0.5 * (xk[i] + xk[j])
+                while count < n and xs[count] < mid:
+                    count += 1
+                below[i, j] = count
+        # Risk: danger S_i = Σ_{j≠i} EU(j→i) with every r = 1.
+        _wins(d, log_d, order, below, xk, w, ones, True, rank, scholz, p, a, prefix)
+        _eu(d, log_win, log_lose, sk, p, m, ones, True, q, t, own[k], other[k])
+        for i in range(n):
+            danger[i] = 0.0
+            for j in range(n):
+                if j != i:
+                    danger[i] += own[k, j, i]
+        hi, lo = danger.max(), danger.min()
+        for i in range(n):
+            big_r = (2 * danger[i] - hi - lo) / (hi - lo) if hi > lo else 0.0
+            risk[k, i] = (1 - big_r / 3) / (1 + big_r / 3)
+        _wins(d, log_d, order, below, xk, w, risk[k], False, rank, scholz, p, a, prefix)
+        _eu(d, log_win, log_lose, sk, p, m, risk[k], False, q, t, own[k], other[k])
+        # Offers received by i, ranked by type then by the key; ties to the lower index.
+        for i in range(n):
+            best, best_score, best_target = -1, np.inf, xk[i]
+            for j in range(n):
+                ui, uj = own[k, i, j], other[k, i, j]
+                kind = NONE
+                if xk[i] != xk[j]:
+                    if uj > ui and ui > 0:
+                        kind = CONFRONTATION
+                    elif uj > 0 and ui < 0:
+                        if uj > abs(ui):
+                            kind = COMPROMISE
+                        elif uj < abs(ui):
+                            kind = CAPITULATION
+                offer[k, i, j] = kind
+                if kind == NONE:
+                    continue
+                target = xk[i] + (xk[j] - xk[i]) * (abs(ui) / uj) if kind == COMPROMISE else xk[j]
+                key = abs(target - xk[i])
+                if blend_rank and kind == COMPROMISE:
+                    weight = abs(ui) + abs(uj)
+                    blend = (abs(ui) * xk[i] + abs(uj) * xk[j]) / weight if weight > 0 else xk[i]
+                    key = abs(blend - xk[i])
+                score = kind * (2 * span + 1) + key
+                if score < best_score:
+                    best, best_score, best_target = j, score, target
+            partner[k, i] = best
+            new[k, i] = best_target
 
 
-def eu_round(x: FloatArray, s: FloatArray, c: FloatArray, span: float, cfg: EUSettings) -> dict[str, FloatArray]:
+def eu_round(
+    x: FloatArray, s: FloatArray, c: FloatArray, span: float, cfg: EUSettings, mu: FloatArray | None = None
+) -> dict[str, FloatArray]:
     """One round from positions ``x`` ``(D, n)``: forecast, risk, EU, offers, new positions.
+
+    ``mu``: the round's forecast if already known (else computed per ``cfg.mu``).
 
     Returns named arrays: ``mu`` ``(D,)``; ``risk`` ``(D, n)``; ``eu_own[i, j] = EU(i→j)``
     and ``eu_other[i, j] = EU(j→i)``, both with ``r_i`` ``(D, n, n)``; ``offer[i, j]``
     the class of ``j``'s offer to ``i`` ``(D, n, n)``; ``partner`` ``(D, n)`` whose
     offer ``i`` took (-1 for none); ``new`` ``(D, n)`` positions after the move.
     """
-    w = c * s
-    mu = weighted_median(x, w) if cfg.mu == "median" else weighted_mean(x, w)
-    r = _risk(x, s, w, mu, span, cfg)
-    p = _wins(x, w, r, span, cfg.p_reading)
-    own = _eu(x, s, p, mu, r[:, :, None], span, cfg.q, cfg.t)
-    other = np.swapaxes(_eu(x, s, p, mu, r[:, None, :], span, cfg.q, cfg.t), 1, 2)
-    xi, xj = x[:, :, None], x[:, None, :]
-    off = xi != xj  # an actor at i's own position has nothing to offer (its EU is 0 up to rounding)
-    conf = off & (other > own) & (own > 0)
-    yield_ = off & (other > 0) & (own < 0)
-    comp = yield_ & (other > np.abs(own))
-    capit = yield_ & (other < np.abs(own))
-    ratio = np.divide(np.abs(own), other, out=np.zeros_like(own), where=comp)
-    target = np.where(comp, xi + (xj - xi) * ratio, xj)
-    kind = np.select([conf, comp, capit], [CONFRONTATION, COMPROMISE, CAPITULATION], NONE).astype(np.int8)
-    key = np.abs(target - xi)
-    if cfg.offer_rank == "scholz":
-        weight = np.abs(own) + np.abs(other)
-        blend = np.divide(
-            np.abs(own) * xi + np.abs(other) * xj, weight, out=np.broadcast_to(xi, own.shape).copy(), where=weight > 0
-        )
-        key = np.where(comp, np.abs(blend - xi), key)
-    elif cfg.offer_rank != "smallest_move":
+    if cfg.p_reading not in ("scholz", "pairwise"):
+        raise ValueError(f"unknown p_reading {cfg.p_reading!r}; expected 'scholz' or 'pairwise'")
+    if cfg.offer_rank not in ("smallest_move", "scholz"):
         raise ValueError(f"unknown offer_rank {cfg.offer_rank!r}; expected 'smallest_move' or 'scholz'")
-    # Rank by type, then key; keys are scale distances, at most Δ, so a type step of 2Δ+1 orders types first.
-    score = np.where(kind > NONE, kind * (2 * span + 1) + key, np.inf)
-    best = np.argmin(score, axis=2)
-    took = np.isfinite(np.take_along_axis(score, best[:, :, None], axis=2)[..., 0])
-    moved = np.take_along_axis(target, best[:, :, None], axis=2)[..., 0]
-    return {
+    x = np.ascontiguousarray(x, dtype=float)
+    n_draws, n = x.shape
+    if mu is None:
+        w = c * s
+        mu = weighted_median(x, w) if cfg.mu == "median" else weighted_mean(x, w)
+    out = {
         "mu": mu,
-        "risk": r,
-        "eu_own": own,
-        "eu_other": other,
-        "offer": kind,
-        "partner": np.where(took, best, -1),
-        "new": np.where(took, moved, x),
+        "risk": np.empty((n_draws, n)),
+        "eu_own": np.empty((n_draws, n, n)),
+        "eu_other": np.empty((n_draws, n, n)),
+        "offer": np.empty((n_draws, n, n), dtype=np.int8),
+        "partner": np.empty((n_draws, n), dtype=np.intp),
+        "new": np.empty((n_draws, n)),
     }
+    _round(
+        x,
+        np.ascontiguousarray(s, dtype=float),
+        np.ascontiguousarray(c, dtype=float),
+        np.ascontiguousarray(mu),
+        float(span),
+        float(cfg.q),
+        float(cfg.t),
+        cfg.p_reading == "scholz",
+        cfg.offer_rank == "scholz",
+        out["risk"],
+        out["eu_own"],
+        out["eu_other"],
+        out["offer"],
+        out["partner"],
+        out["new"],
+    )
+    return out
 
 
 def expected_utility(
@@ -263,7 +428,8 @@ def expected_utility(
     per_round: dict[str, list[FloatArray]] = {k: [] for k in ("risk", "eu_own", "eu_other", "offer", "partner")}
     for t in range(1, cfg.max_rounds + 1):
         live = np.flatnonzero(active)  # only draws still bargaining are computed
-        step = eu_round(x[live], s[live], c[live], span, cfg)
+        mu = (med if cfg.mu == "median" else mean)[-1][live]
+        step = eu_round(x[live], s[live], c[live], span, cfg, mu)
         new = x.copy()
         new[live] = np.clip(step["new"], low, high)
         if record:
