@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.montecarlo import CHUNK, chunk_sizes, engine_draws, sample_chunk
+from standoff.montecarlo import CHUNK, chunk_sizes, engine_draws, local_workers, sample_chunk
 from standoff.scenario import load_scenario
 
 MINI = load_scenario(Path(__file__).parent / "data" / "mini.yaml").scenario
@@ -28,6 +28,24 @@ def test_same_seed_same_draws_and_prefix_property():
         np.testing.assert_array_equal(a["enrichment"][e], longer["enrichment"][e][: 3 * CHUNK])
     other = engine_draws(MINI, ENGINES, 3 * CHUNK, seed=12)
     assert not np.array_equal(a["enrichment"]["compromise"], other["enrichment"]["compromise"])
+
+
+def test_one_thread_and_several_give_identical_draws(monkeypatch):
+    """Chunks run on a pool of threads; the pool's size changes nothing but the time."""
+    runs = {}
+    for workers in ("1", "3"):
+        monkeypatch.setenv("STANDOFF_WORKERS", workers)
+        runs[workers] = engine_draws(MINI, ENGINES, 4 * CHUNK + 7, seed=3)
+    for issue, per in runs["1"].items():
+        for e in ENGINES:
+            np.testing.assert_array_equal(per[e], runs["3"][issue][e])
+
+
+def test_local_workers_follows_the_environment(monkeypatch):
+    monkeypatch.setenv("STANDOFF_WORKERS", "3")
+    assert local_workers() == 3
+    monkeypatch.delenv("STANDOFF_WORKERS")
+    assert local_workers() >= 1
 
 
 def test_chunks_sampled_out_of_order_equal_the_sequential_run():
