@@ -198,8 +198,22 @@ def test_a_mediator_for_a_deal(tmp_path: Path):
     best = adv.moves[0]
     assert best.move.target == 100 and best.gain > 0 and best.recommended
     assert adv.move("propose:x:0").gain < 0
+    # an id outside the scenario is a mediator, whose objective is the deal unless told otherwise
+    implied = advise(loaded, "broker", engines=("compromise",), draws=64)
+    assert implied.mediator and implied.objective == "deal"
     with pytest.raises(ValueError, match="unknown actor 'broker'"):
-        advise(loaded, "broker")
+        advise(loaded, "broker", objective="utility")
+
+
+def test_whom_the_report_and_dashboard_advise(tmp_path: Path):
+    from standoff.advice import MEDIATOR, advice_subjects
+
+    assert advice_subjects(load_scenario("iran-2026").scenario) == ["us-administration", "khamenei", MEDIATOR]
+    plain = load_scenario(write(tmp_path, CASE.format(a_veto="", c_veto="", a_pos="", cap_b=""))).scenario
+    strongest = sorted(plain.actors, key=lambda a: -a.capability.value)
+    assert advice_subjects(plain) == [strongest[0].id, strongest[1].id, MEDIATOR]
+    with pytest.raises(ValueError, match="is an actor of"):
+        advice_subjects(plain, mediator=strongest[0].id)
 
 
 def test_policy_options_of_the_defender(tmp_path: Path):
@@ -252,5 +266,8 @@ def test_advise_command(tmp_path: Path):
     assert data["actor"] == "a" and data["moves"][0]["gain"] < 0 and "baseline_draws" not in data
     res = CliRunner().invoke(app, ["advise", str(path), "--actor", "a", "--draws", "4"])
     assert res.exit_code == 0 and "No move is advised" in res.stdout
-    res = CliRunner().invoke(app, ["advise", str(path), "--actor", "nobody"])
+    res = CliRunner().invoke(app, ["advise", str(path), "--actor", "nobody", "--objective", "utility"])
     assert res.exit_code == 2 and "unknown actor 'nobody'" in res.stderr
+    res = CliRunner().invoke(app, ["advise", str(path), "--actor", "envoy", "--draws", "4", "--top", "2"])
+    assert res.exit_code == 0, res.stderr
+    assert "envoy (a mediator from outside the scenario)" in res.stdout and "P(deal)" in res.stdout

@@ -60,10 +60,26 @@ def test_briefing_text(html: str) -> None:
     assert "80 Monte Carlo draws" in html and "seed 4" in html
 
 
+def test_advice_for_both_sides_and_a_mediator(html: str) -> None:
+    """The report advises the standoff's two sides and an outside mediator, each with its figure."""
+    from standoff.advice import advice_subjects
+
+    figures = dict(FIGURE.findall(html))
+    subjects = advice_subjects(load_scenario(MINI).scenario)
+    assert '<a href="#advice">Advice</a>' in html
+    for actor in subjects:
+        assert f'data-actor="{actor}"' in html and f"advice-{actor}" in figures
+        bars = json.loads(figures[f"advice-{actor}"])["data"][0]
+        assert len(bars["x"]) == len(bars["y"]) > 0 and bars["x"] == sorted(bars["x"], reverse=True)
+    assert "(a mediator from outside the scenario)" in html and "the probability of a deal" in html
+
+
 def test_point_only_report(tmp_path: Path) -> None:
-    path = write_report(load_scenario(MINI), tmp_path / "point.html", draws=None)
-    figures = dict(FIGURE.findall(path.read_text(encoding="utf-8")))
+    path = write_report(load_scenario(MINI), tmp_path / "point.html", draws=None, advice=False)
+    text = path.read_text(encoding="utf-8")
+    figures = dict(FIGURE.findall(text))
     assert "enrichment-map" in figures and "enrichment-distribution" not in figures
+    assert 'id="advice"' not in text
 
 
 def test_pdf_without_chromium_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -148,6 +148,7 @@ def test_openapi_lists_every_api_route(client: TestClient) -> None:
         "/api/scenarios/{name}/evidence",
         "/api/scenarios/{name}/documents/{doc}",
         "/api/scenarios/{name}/forecast",
+        "/api/scenarios/{name}/advice",
         "/api/scenarios/{name}/forecast/{issue}",
         "/api/scenarios/{name}/figures/{kind}",
         "/api/engines",

@@ -1,4 +1,4 @@
-"""The policy-comparison and defiance-cycle panels of the dashboard."""
+"""The policy-comparison, defiance-cycle, ledger and advice panels of the dashboard."""
 
 from pathlib import Path
 
@@ -52,3 +52,19 @@ def test_ledger_panel_appears_once_questions_are_recorded(tmp_path: Path, monkey
     page = client.get("/s/mini/ledger")
     assert page.status_code == 200
     assert "enrichment-above-45" in page.text and "compromise" in page.text and "no on 2027-01-01" in page.text
+
+
+def test_advice_panel_and_its_api():
+    """Advice for the first side by default, any actor or the outside mediator on request, 404 otherwise."""
+    client = TestClient(create_app(scenarios=[MINI]))
+    page = client.get("/s/mini/advice")
+    assert page.status_code == 200
+    assert 'data-actor="usa"' in page.text and "the best moves" in page.text and "fig-advice-data" in page.text
+    mediator = client.get("/s/mini/advice?actor=mediator")
+    assert 'data-actor="mediator"' in mediator.text and "(a mediator from outside the scenario)" in mediator.text
+    assert 'data-actor="leader"' in client.get("/s/mini/advice?actor=leader").text
+    assert client.get("/s/mini/advice?actor=nobody").status_code == 404
+    data = client.get("/api/scenarios/mini/advice", params={"actor": "mediator"}).json()
+    assert data["mediator"] and data["objective"] == "deal" and data["moves"]
+    assert [m["rank"] for m in data["moves"]] == list(range(1, len(data["moves"]) + 1))
+    assert client.get("/api/scenarios/mini/advice", params={"actor": "nobody"}).status_code == 404

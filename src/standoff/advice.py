@@ -153,6 +153,7 @@ DEAL_TOL = 0.01
 MOVED_TOL = 0.005
 COALITION_TOL = 0.025
 EU = "expected_utility"
+MEDIATOR = "mediator"
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -685,11 +686,13 @@ def advise(
 
     Args:
         loaded: a loaded scenario, a built-in name or a path.
-        actor: an actor of the scenario; with ``objective="deal"`` any id (a mediator).
+        actor: an actor of the scenario, or any other id for a mediator from outside it
+            (whose objective is the deal).
         issues: the issues to consider (default: every issue with stances).
         engines: one-issue bargaining engines; the objective is averaged over them.
         draws: Monte Carlo draws (at least 2 for standard errors); ``seed``: their seed.
-        objective: ``None``/``"utility"`` (the actor's utility) or ``"deal"``.
+        objective: ``"utility"`` (the actor's) or ``"deal"``; ``None``: the utility for an actor
+            of the scenario, the deal for a mediator from outside it.
         cost_rate: the cost of a stated change as a share of the utility of the same distance.
         explain: how many of the top moves (with a bargaining effect) to explain.
         level: the central interval reported over draws.
@@ -702,7 +705,9 @@ def advise(
     if not isinstance(loaded, LoadedScenario):
         loaded = load_scenario(loaded)
     sc = loaded.scenario
-    goal: Literal["utility", "deal"] = objective or "utility"
+    known = {a.id for a in sc.actors}
+    mediator = actor not in known
+    goal: Literal["utility", "deal"] = objective or ("deal" if mediator else "utility")
     if goal not in ("utility", "deal"):
         raise ValueError(f"unknown objective {objective!r}; expected 'utility' or 'deal'")
     if draws < 1:
@@ -715,8 +720,6 @@ def advise(
     wrong = [s.name for s in specs if s.kind != "bargaining"]
     if wrong:
         raise ValueError(f"advice runs one-issue bargaining engines; not {', '.join(wrong)}")
-    known = {a.id for a in sc.actors}
-    mediator = actor not in known
     if mediator and goal != "deal":
         raise ValueError(
             f"unknown actor {actor!r} in {sc.id!r} (known: {', '.join(a.id for a in sc.actors)}); "
@@ -848,6 +851,25 @@ def advise(
         notes=_notes(goal, mediator, policies, moves),
         baseline_draws={i: {e: run.forecast[e][i][0] for e in names} for i in chosen},
     )
+
+
+def advice_subjects(scenario: Scenario, mediator: str = MEDIATOR) -> list[str]:
+    """Whom the report and dashboard advise by default: the standoff's two sides and a mediator.
+
+    The sides are the deterrence section's defender and challenger, else the
+    crisis section's proposer and receiver, else the two actors with the most
+    capability; ``mediator`` (an id outside the scenario) is added last.
+    """
+    if scenario.deterrence is not None:
+        sides = [scenario.deterrence.defender, scenario.deterrence.challenger]
+    elif scenario.crisis is not None:
+        sides = [scenario.crisis.proposer, scenario.crisis.receiver]
+    else:
+        strongest = sorted(scenario.actors, key=lambda a: -a.capability.value)
+        sides = [a.id for a in strongest[:2]]
+    if mediator in {a.id for a in scenario.actors}:
+        raise ValueError(f"the mediator's id {mediator!r} is an actor of {scenario.id!r}; choose another")
+    return [*dict.fromkeys(sides), mediator]
 
 
 def _point_forecasts(point: ScenarioArrays, specs: list[EngineSpec], issues: list[str]) -> dict[str, dict[str, float]]:

@@ -716,6 +716,9 @@ def report(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the distributions (0: none).")] = 200,
     seed: Annotated[int, typer.Option()] = 0,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a PDF with Chromium (apt-get install chromium).")] = False,
+    advice: Annotated[
+        bool, typer.Option(help="Include advice for the two sides and an outside mediator (a few seconds each).")
+    ] = True,
 ) -> None:
     """One self-contained HTML report (works offline) with the briefing and the figures; --pdf too."""
     from standoff.report import ReportError, write_report
@@ -723,24 +726,34 @@ def report(
     loaded = _load(scenario)
     try:
         with err.status("Writing the report…"):
-            path = write_report(loaded, output, draws=draws or None, seed=seed, pdf=pdf)
+            path = write_report(loaded, output, draws=draws or None, seed=seed, pdf=pdf, advice=advice)
     except ReportError as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
     out.print(f"wrote {path}")
 
 
+MECHANISM_LINES = 6
+
+
 @app.command()
 def advise(
     scenario: ScenarioArg = "iran-2026",
-    actor: Annotated[str, typer.Option(help="The actor to advise (an actor id).")] = "us-administration",
+    actor: Annotated[
+        str,
+        typer.Option(
+            help="The actor to advise: an actor id, or any other name for a mediator from outside the scenario "
+            "(whose objective is a deal)."
+        ),
+    ] = "us-administration",
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
     seed: Annotated[int, typer.Option()] = 0,
     top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
     objective: Annotated[
-        str, typer.Option(help="'utility' (the actor's) or 'deal' (a mediator's P(deal)).")
-    ] = "utility",
+        str | None,
+        typer.Option(help="'utility' (the actor's) or 'deal' (P(deal)); default: utility, deal for a mediator."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
@@ -749,24 +762,38 @@ def advise(
     loaded = _load(scenario)
     try:
         with err.status("Weighing moves…"):
-            result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)
+            result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)  # type: ignore[arg-type]
     except ValueError as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
+    unit = (
+        "gain in P(deal) (share of draws and engines)"
+        if result.objective == "deal"
+        else "gain in utility units (salience × share of the scale)"
+    )
+    who = f"{actor} (a mediator from outside the scenario)" if result.mediator else actor
     out.print(
-        f"[bold]{actor}[/bold]: {len(result.moves)} moves weighed over {draws} draws (seed {seed}), "
-        f"engines {', '.join(result.engines)}; gain in utility units (salience × share of the scale)"
+        f"[bold]{who}[/bold]: {len(result.moves)} moves weighed over {draws} draws (seed {seed}), "
+        f"engines {', '.join(result.engines)}; {unit}; baseline {result.baseline.objective:+.4f}"
     )
     table = Table(
-        "issue", "move", "net gain ± se [5–95%]", "forecast before → after", "who moves in response", box=None
+        "#",
+        "issue",
+        "move",
+        "net gain ± se [5–95%]",
+        "forecast before → after",
+        "who moves in response",
+        "advised",
+        box=None,
     )
     for r in result.moves[:top]:
         change = "; ".join(f"{e} {r.before[e]:.1f}→{r.after[e]:.1f}" for e in r.before)
         moved = ", ".join(f"{a} {d:+.1f}" for a, d in r.responders)
         table.add_row(
+            str(r.rank),
             r.move.issue or "",
             r.move.description,
             f"{r.gain:+.4f} ± {r.se:.4f} [{r.low:+.3f}, {r.high:+.3f}]",
@@ -775,8 +802,15 @@ def advise(
             "yes" if r.recommended else r.reason,
         )
     out.print(table)
-    if not any(r.recommended for r in result.moves):
+    for r in result.moves[:top]:
+        if r.explanation is not None and r.explanation.mechanism:
+            out.print(f"[bold]#{r.rank}[/bold] {r.move.description}: why")
+            for line in r.explanation.mechanism[:MECHANISM_LINES]:
+                out.print(f"  - {line}")
+    if not result.recommended:
         out.print("No move is advised: none gains more than twice its Monte Carlo error (with a willing partner).")
+    for note in result.notes:
+        out.print(f"[dim]{note}[/dim]")
 
 
 def main() -> None:

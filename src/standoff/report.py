@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from standoff import plots
+from standoff.advice import advice_subjects, advise
 from standoff.forecast import Forecast, forecast
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.web.assets import STATIC, environment, plotly_js_path
-from standoff.web.panels import FigureBlock
+from standoff.web.panels import ADVICE_TOP, FigureBlock
+from standoff.web.state import ADVICE_DRAWS
 from standoff.web.views import briefing_context
 
 #: Where Debian's Chromium lives; other names are looked up on ``PATH``.
@@ -39,6 +41,7 @@ def write_report(
     draws: int | None = 200,
     seed: int = 0,
     pdf: bool = False,
+    advice: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Write the report of a scenario's forecast to ``path`` and return it.
@@ -49,6 +52,8 @@ def write_report(
         draws: Monte Carlo draws for the intervals and distributions (``None``: point run only).
         seed: seed of the draws.
         pdf: print the report to a PDF at ``path`` with headless Chromium.
+        advice: include the advice for the standoff's two sides and an outside mediator
+            (:func:`standoff.advice.advice_subjects`).
         progress: called with the number of draws done after each chunk.
 
     Raises:
@@ -62,7 +67,7 @@ def write_report(
             "PDF output needs Chromium (not found at /usr/bin/chromium or on PATH): "
             "install it with 'apt-get install chromium', or write the HTML report and print it from a browser"
         )
-    html = render_report(loaded, draws=draws, seed=seed, progress=progress)
+    html = render_report(loaded, draws=draws, seed=seed, advice=advice, progress=progress)
     if browser is None:
         out.write_text(html, encoding="utf-8")
         return out
@@ -78,6 +83,7 @@ def render_report(
     *,
     draws: int | None = 200,
     seed: int = 0,
+    advice: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> str:
     """The report as one HTML string (figures and Plotly inlined)."""
@@ -100,6 +106,9 @@ def render_report(
         if i.issue in values:
             figures.append(FigureBlock(f"{i.issue}-distribution", plots.distributions(i, values[i.issue])))
         issues.append({"forecast": i, "brief": briefing_context(loaded, [i]), "figures": figures})
+    advised = []
+    if advice:
+        advised = [advise(loaded, actor, draws=ADVICE_DRAWS, seed=seed) for actor in advice_subjects(sc)]
     env = environment()
     script = plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script")
     return env.get_template("report.html").render(
@@ -109,6 +118,9 @@ def render_report(
         issues=issues,
         overview=FigureBlock("overview", plots.overview(f)),
         coverage=FigureBlock("coverage", plots.evidence_coverage(sc)),
+        advice=advised,
+        advice_top=ADVICE_TOP,
+        advice_figures=[FigureBlock(f"advice-{a.actor}", plots.advice_gains(a)) for a in advised],
         style=(STATIC / "style.css").read_text(encoding="utf-8"),
         app_js=(STATIC / "app.js").read_text(encoding="utf-8"),
         plotly_js=script,

@@ -29,7 +29,7 @@ from standoff import __version__, plots
 from standoff.engines import available
 from standoff.scenario import ScenarioError
 from standoff.web.assets import STATIC, TEMPLATES, plotly_js_path, template_globals
-from standoff.web.panels import PANELS, FigureBlock, PanelContext
+from standoff.web.panels import PANELS, FigureBlock, PanelContext, advice_actor
 from standoff.web.security import BodyLimit, TokenGate
 from standoff.web.state import MAX_DRAWS, MAX_UPLOAD, Job, Library, NotFound
 from standoff.web.views import (
@@ -365,6 +365,21 @@ def _api(library: Library) -> APIRouter:
         i = mc.forecast.issue(issue)
         return plots.forecast_summary(i) if kind == "summary" else plots.distributions(i, mc.values[issue])
 
+    @api.get(
+        "/scenarios/{name}/advice",
+        responses=codes,
+        summary="An actor's moves (or an outside mediator's) ranked by net gain, with why the best ones work",
+    )
+    def scenario_advice(
+        name: Name,
+        actor: Annotated[
+            str | None,
+            Query(max_length=200, description="An actor id, or 'mediator' (default: the standoff's first side)"),
+        ] = None,
+    ) -> dict[str, Any]:
+        chosen = advice_actor(library.get(name).scenario, actor)
+        return library.advice(name, chosen).to_dict()  # type: ignore[no-any-return]
+
     @api.get("/engines", response_model=list[EngineInfo], summary="Registered engines")
     def engines() -> list[dict[str, Any]]:
         return [
@@ -546,7 +561,7 @@ def _context(
     request: Request, library: Library, name: str, issue: str | None, draws: int | None, seed: int
 ) -> PanelContext:
     loaded = library.get(name)
-    query = {k: v for k, v in request.query_params.items() if k in {"engine", "support"}}
+    query = {k: v for k, v in request.query_params.items() if k in {"engine", "support", "actor"}}
     base = request.scope.get("root_path", "")
     return PanelContext(library, name, loaded, issue, base, draws, seed, query)
 

@@ -21,7 +21,8 @@ from typing import Any
 from standoff import plots
 from standoff.forecast import Forecast, IssueForecast
 from standoff.scenario import LoadedScenario
-from standoff.web.state import Library
+from standoff.scenario.model import Scenario
+from standoff.web.state import Library, NotFound
 from standoff.web.views import briefing_context, evidence
 
 
@@ -96,6 +97,8 @@ class Panel:
 
 
 PANELS: dict[str, Panel] = {}
+#: Moves listed (and, when the engines explain them, explained) on the advice panel.
+ADVICE_TOP = 5
 
 
 def panel(
@@ -233,6 +236,40 @@ def defiance(ctx: PanelContext) -> PanelView:
 
     comparison = ctx.library.comparison(ctx.name)
     return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, iran_us_episodes()))])
+
+
+def advice_actor(scenario: Scenario, actor: str | None) -> str:
+    """The actor to advise: ``actor`` (an actor of the scenario, or the outside mediator), else the first side."""
+    from standoff.advice import MEDIATOR, advice_subjects
+
+    chosen = actor or advice_subjects(scenario)[0]
+    if chosen != MEDIATOR and chosen not in {a.id for a in scenario.actors}:
+        raise NotFound(f"actor {chosen!r}")
+    return chosen
+
+
+@panel("advice", "Advice")
+def advice(ctx: PanelContext) -> PanelView:
+    """An actor's (or an outside mediator's) moves ranked by net gain, with why the best ones work."""
+    from standoff.advice import advice_subjects
+
+    actor = advice_actor(ctx.loaded.scenario, ctx.query.get("actor"))
+    result = ctx.library.advice(ctx.name, actor)
+    return PanelView(
+        [
+            Partial(
+                "advice.html",
+                {
+                    "ctx": ctx,
+                    "advice": result,
+                    "subjects": advice_subjects(ctx.loaded.scenario),
+                    "actors": [a.id for a in ctx.loaded.scenario.actors],
+                    "top": ADVICE_TOP,
+                },
+            ),
+            FigureBlock("advice", plots.advice_gains(result)),
+        ]
+    )
 
 
 def _ledger_rows(ctx: PanelContext) -> list[dict[str, Any]] | None:

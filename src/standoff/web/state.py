@@ -32,6 +32,8 @@ MAX_UPLOAD = 1_000_000
 MAX_DRAWS = 5_000
 #: Uploaded scenarios kept (oldest dropped first).
 MAX_UPLOADS = 32
+#: Monte Carlo draws behind the dashboard's advice (common to every move).
+ADVICE_DRAWS = 64
 #: YAML nodes an upload may expand to (aliases counted at every use).
 MAX_NODES = 200_000
 
@@ -120,6 +122,7 @@ class Library:
         self._forecasts: OrderedDict[tuple[str, str], Forecast] = OrderedDict()
         self._jobs: OrderedDict[tuple[str, str, int, int], Job] = OrderedDict()
         self._comparisons: dict[tuple[str, str], Any] = {}
+        self._advice: OrderedDict[tuple[str, str, str, int, int], Any] = OrderedDict()
         self._cache = cache
         self._lock = threading.RLock()
         self._pool: ThreadPoolExecutor | None = None
@@ -203,6 +206,23 @@ class Library:
         result = compare(loaded, default_fit().params, paths=paths, seed=seed)
         with self._lock:
             self._comparisons[key] = result
+        return result
+
+    def advice(self, name: str, actor: str, draws: int = ADVICE_DRAWS, seed: int = 0) -> Any:
+        """An actor's (or an outside mediator's) ranked moves, cached per scenario content."""
+        loaded = self.get(name)
+        key = (name, loaded.sha256, actor, draws, seed)
+        with self._lock:
+            if key in self._advice:
+                self._advice.move_to_end(key)
+                return self._advice[key]
+        from standoff.advice import advise
+
+        result = advise(loaded, actor, draws=draws, seed=seed)
+        with self._lock:
+            self._advice[key] = result
+            while len(self._advice) > self._cache:
+                self._advice.popitem(last=False)
         return result
 
     def monte_carlo(self, name: str, draws: int, seed: int) -> Job:
