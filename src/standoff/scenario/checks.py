@@ -90,8 +90,16 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
     return found
 
 
-CRISIS_QUANTITIES = ("p_win", "proposer_cost", "receiver_cost_low", "receiver_cost_high", "discount_proposer",
-                     "discount_receiver", "precondition", "increment")
+CRISIS_QUANTITIES = (
+    "p_win",
+    "proposer_cost",
+    "receiver_cost_low",
+    "receiver_cost_high",
+    "discount_proposer",
+    "discount_receiver",
+    "precondition",
+    "increment",
+)
 UNIT_QUANTITIES = ("p_win", "discount_proposer", "discount_receiver", "precondition", "increment")
 
 

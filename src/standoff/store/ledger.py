@@ -109,22 +109,36 @@ class Store:
         run_id = str(uuid.uuid4())
         with self._sessions() as s, s.begin():
             scenario_pk = _scenario_pk(s, scenario)
-            s.add(RunRow(id=run_id, scenario_pk=scenario_pk, engine=run.engine, engine_version=run.engine_version,
-                         parameters=parameters, seed=None if run.seed is None else int(run.seed),
-                         draws=None if run.draws is None else int(run.draws), code_version=run.code_version,
-                         started_at=run.started_at, finished_at=run.finished_at, wall_seconds=run.elapsed,
-                         summary=summary))
+            s.add(
+                RunRow(
+                    id=run_id,
+                    scenario_pk=scenario_pk,
+                    engine=run.engine,
+                    engine_version=run.engine_version,
+                    parameters=parameters,
+                    seed=None if run.seed is None else int(run.seed),
+                    draws=None if run.draws is None else int(run.draws),
+                    code_version=run.code_version,
+                    started_at=run.started_at,
+                    finished_at=run.finished_at,
+                    wall_seconds=run.elapsed,
+                    summary=summary,
+                )
+            )
             s.flush()
             for question, value in entries:
                 quantiles = value if isinstance(value, Quantiles) else None
-                s.add(ForecastRow(
-                    question_pk=_question_pk(s, question),
-                    run_id=run_id,
-                    probability=value if quantiles is None else None,
-                    quantiles=None if quantiles is None else [[a, b] for a, b in
-                                                              zip(quantiles.levels, quantiles.values, strict=True)],
-                    made_at=made,
-                ))
+                s.add(
+                    ForecastRow(
+                        question_pk=_question_pk(s, question),
+                        run_id=run_id,
+                        probability=value if quantiles is None else None,
+                        quantiles=None
+                        if quantiles is None
+                        else [[a, b] for a, b in zip(quantiles.levels, quantiles.values, strict=True)],
+                        made_at=made,
+                    )
+                )
                 s.flush()
         return run_id
 
@@ -148,10 +162,18 @@ class Store:
                     raise _already_resolved(q, earlier)
                 first = s.scalar(sa.select(sa.func.min(ForecastRow.made_at)).where(ForecastRow.question_pk == q.pk))
                 if first is not None and date < first.date():
-                    raise LedgerError(f"question {question_id!r}: resolution date {date.isoformat()} is before "
-                                      f"its first forecast ({first.date().isoformat()})")
-                row = ResolutionRow(question_pk=q.pk, outcome_binary=binary, outcome_value=value, resolved_on=date,
-                                    source=source, recorded_at=dt.datetime.now(dt.UTC))
+                    raise LedgerError(
+                        f"question {question_id!r}: resolution date {date.isoformat()} is before "
+                        f"its first forecast ({first.date().isoformat()})"
+                    )
+                row = ResolutionRow(
+                    question_pk=q.pk,
+                    outcome_binary=binary,
+                    outcome_value=value,
+                    resolved_on=date,
+                    source=source,
+                    recorded_at=dt.datetime.now(dt.UTC),
+                )
                 s.add(row)
                 s.flush()
                 return _resolution(q.question_id, row)
@@ -188,8 +210,12 @@ class Store:
 
     def forecasts(self, question_id: str | None = None) -> list[Forecast]:
         """Every forecast (of one question), in the order made; corrections are later rows."""
-        stmt = (sa.select(ForecastRow, QuestionRow.question_id, RunRow.engine, QuestionRow.scenario_id)
-                .join(QuestionRow).join(RunRow).order_by(ForecastRow.made_at, ForecastRow.id))
+        stmt = (
+            sa.select(ForecastRow, QuestionRow.question_id, RunRow.engine, QuestionRow.scenario_id)
+            .join(QuestionRow)
+            .join(RunRow)
+            .order_by(ForecastRow.made_at, ForecastRow.id)
+        )
         with self._sessions() as s, s.begin():
             if question_id is not None:
                 _question_row(s, question_id)
@@ -222,13 +248,22 @@ class Store:
             and one per engine and scenario, sorted by engine then scenario
             (the overall one first); engines with nothing scored are absent.
         """
-        stmt = (sa.select(QuestionRow.question_id, QuestionRow.scenario_id, ResolutionRow.outcome_binary,
-                          ResolutionRow.resolved_on, RunRow.engine, ForecastRow.probability, ForecastRow.made_at,
-                          ForecastRow.id)
-                .join(ResolutionRow, ResolutionRow.question_pk == QuestionRow.pk)
-                .join(ForecastRow, ForecastRow.question_pk == QuestionRow.pk)
-                .join(RunRow, RunRow.id == ForecastRow.run_id)
-                .where(QuestionRow.kind == "binary"))
+        stmt = (
+            sa.select(
+                QuestionRow.question_id,
+                QuestionRow.scenario_id,
+                ResolutionRow.outcome_binary,
+                ResolutionRow.resolved_on,
+                RunRow.engine,
+                ForecastRow.probability,
+                ForecastRow.made_at,
+                ForecastRow.id,
+            )
+            .join(ResolutionRow, ResolutionRow.question_pk == QuestionRow.pk)
+            .join(ForecastRow, ForecastRow.question_pk == QuestionRow.pk)
+            .join(RunRow, RunRow.id == ForecastRow.run_id)
+            .where(QuestionRow.kind == "binary")
+        )
         with self._sessions() as s, s.begin():
             rows = s.execute(stmt).all()
         latest: dict[tuple[str, str], tuple[dt.datetime, int, float | None, bool | None, str]] = {}
@@ -242,25 +277,35 @@ class Store:
         for (engine, _), (_, _, p, outcome, scenario) in latest.items():
             groups[(engine, None)].append((p, outcome))
             groups[(engine, scenario)].append((p, outcome))
-        return [_score(engine, scenario, pairs, bins, eps)
-                for (engine, scenario), pairs in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or ""))]
+        return [
+            _score(engine, scenario, pairs, bins, eps)
+            for (engine, scenario), pairs in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or ""))
+        ]
 
 
-def _score(engine: str, scenario: str | None, pairs: list[tuple[float | None, bool | None]], bins: int | ArrayLike,
-           eps: float) -> Score:
+def _score(
+    engine: str, scenario: str | None, pairs: list[tuple[float | None, bool | None]], bins: int | ArrayLike, eps: float
+) -> Score:
     p = np.array([x for x, _ in pairs], dtype=np.float64)
     y = np.array([o for _, o in pairs], dtype=np.float64)
-    return Score(engine=engine, scenario=scenario, count=len(pairs), brier=scoring.brier_score(p, y),
-                 log=scoring.log_score(p, y, eps), sharpness=scoring.sharpness(p),
-                 decomposition=scoring.brier_decomposition(p, y, bins),
-                 calibration=scoring.calibration_table(p, y, bins))
+    return Score(
+        engine=engine,
+        scenario=scenario,
+        count=len(pairs),
+        brier=scoring.brier_score(p, y),
+        log=scoring.log_score(p, y, eps),
+        sharpness=scoring.sharpness(p),
+        decomposition=scoring.brier_decomposition(p, y, bins),
+        calibration=scoring.calibration_table(p, y, bins),
+    )
 
 
 # -- checks --------------------------------------------------------------------------------
 
 
-def _check_forecasts(scenario: ScenarioMeta,
-                     forecasts: Iterable[tuple[Question, ForecastValue]]) -> list[tuple[Question, float | Quantiles]]:
+def _check_forecasts(
+    scenario: ScenarioMeta, forecasts: Iterable[tuple[Question, ForecastValue]]
+) -> list[tuple[Question, float | Quantiles]]:
     out: list[tuple[Question, float | Quantiles]] = []
     seen: set[str] = set()
     for question, value in forecasts:
@@ -268,18 +313,24 @@ def _check_forecasts(scenario: ScenarioMeta,
             raise LedgerError(f"question {question.id!r} has two forecasts in one run")
         seen.add(question.id)
         if question.scenario != scenario.id:
-            raise LedgerError(f"question {question.id!r} belongs to scenario {question.scenario!r}, "
-                              f"not to {scenario.id!r} of this run")
+            raise LedgerError(
+                f"question {question.id!r} belongs to scenario {question.scenario!r}, "
+                f"not to {scenario.id!r} of this run"
+            )
         out.append((question, _check_value(question, value)))
     return out
 
 
 def _check_value(question: Question, value: ForecastValue) -> float | Quantiles:
     if question.kind == "binary":
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or not 0.0 <= float(value) <= 1.0:
-            raise LedgerError(f"question {question.id!r} is binary: its forecast must be a probability in [0, 1], "
-                              f"got {value!r}")
+        if (
+            isinstance(value, (bool, np.bool_))
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or not 0.0 <= float(value) <= 1.0
+        ):
+            raise LedgerError(
+                f"question {question.id!r} is binary: its forecast must be a probability in [0, 1], got {value!r}"
+            )
         return float(value)
     if isinstance(value, Quantiles):
         return value
@@ -291,20 +342,27 @@ def _check_value(question: Question, value: ForecastValue) -> float | Quantiles:
 def _check_outcome(q: QuestionRow, outcome: object) -> tuple[bool | None, float | None]:
     if q.kind == "binary":
         if not isinstance(outcome, (bool, np.bool_)):
-            raise LedgerError(f"question {q.question_id!r} is binary: the outcome must be yes or no "
-                              f"(True or False), got {outcome!r}")
+            raise LedgerError(
+                f"question {q.question_id!r} is binary: the outcome must be yes or no (True or False), got {outcome!r}"
+            )
         return bool(outcome), None
-    if isinstance(outcome, (bool, np.bool_)) or not isinstance(outcome, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(outcome)):
-        raise LedgerError(f"question {q.question_id!r} is numeric: the outcome must be a finite number, "
-                          f"got {outcome!r}")
+    if (
+        isinstance(outcome, (bool, np.bool_))
+        or not isinstance(outcome, (int, float, np.integer, np.floating))
+        or not math.isfinite(float(outcome))
+    ):
+        raise LedgerError(
+            f"question {q.question_id!r} is numeric: the outcome must be a finite number, got {outcome!r}"
+        )
     return None, float(outcome)
 
 
 def _already_resolved(q: QuestionRow, r: ResolutionRow) -> LedgerError:
     shown = ("yes" if r.outcome_binary else "no") if r.outcome_binary is not None else f"{r.outcome_value:g}"
-    return LedgerError(f"question {q.question_id!r} is already resolved ({shown} on {r.resolved_on.isoformat()}); "
-                       "a resolution cannot be changed")
+    return LedgerError(
+        f"question {q.question_id!r} is already resolved ({shown} on {r.resolved_on.isoformat()}); "
+        "a resolution cannot be changed"
+    )
 
 
 # -- rows ----------------------------------------------------------------------------------
@@ -326,30 +384,63 @@ def _insert_ignore(s: Session, model: type[Any], values: dict[str, Any], keys: l
 
 
 def _scenario_pk(s: Session, meta: ScenarioMeta) -> int:
-    _insert_ignore(s, ScenarioRow, {"scenario_id": meta.id, "sha256": meta.sha256, "as_of": meta.as_of,
-                                    "title": meta.title, "version": meta.version}, ["scenario_id", "sha256"])
-    row = s.scalars(sa.select(ScenarioRow).where(ScenarioRow.scenario_id == meta.id,
-                                                 ScenarioRow.sha256 == meta.sha256)).one()
-    differ = [name for name, a, b in (("as_of", row.as_of, meta.as_of), ("title", row.title, meta.title),
-                                      ("version", row.version, meta.version)) if a != b]
+    _insert_ignore(
+        s,
+        ScenarioRow,
+        {
+            "scenario_id": meta.id,
+            "sha256": meta.sha256,
+            "as_of": meta.as_of,
+            "title": meta.title,
+            "version": meta.version,
+        },
+        ["scenario_id", "sha256"],
+    )
+    row = s.scalars(
+        sa.select(ScenarioRow).where(ScenarioRow.scenario_id == meta.id, ScenarioRow.sha256 == meta.sha256)
+    ).one()
+    differ = [
+        name
+        for name, a, b in (
+            ("as_of", row.as_of, meta.as_of),
+            ("title", row.title, meta.title),
+            ("version", row.version, meta.version),
+        )
+        if a != b
+    ]
     if differ:
-        raise LedgerError(f"scenario {meta.id!r} with sha256 {meta.sha256[:12]}… is already recorded with a "
-                          f"different {', '.join(differ)}")
+        raise LedgerError(
+            f"scenario {meta.id!r} with sha256 {meta.sha256[:12]}… is already recorded with a "
+            f"different {', '.join(differ)}"
+        )
     return row.pk
 
 
 def _question_pk(s: Session, q: Question) -> int:
     derived = to_json(dict(q.derived_from), f"question {q.id!r}: derived_from")
-    _insert_ignore(s, QuestionRow, {"question_id": q.id, "text": q.text, "resolution_criteria": q.resolution_criteria,
-                                    "resolve_by": q.resolve_by, "scenario_id": q.scenario, "derived_from": derived,
-                                    "kind": q.kind}, ["question_id"])
+    _insert_ignore(
+        s,
+        QuestionRow,
+        {
+            "question_id": q.id,
+            "text": q.text,
+            "resolution_criteria": q.resolution_criteria,
+            "resolve_by": q.resolve_by,
+            "scenario_id": q.scenario,
+            "derived_from": derived,
+            "kind": q.kind,
+        },
+        ["question_id"],
+    )
     row = s.scalars(sa.select(QuestionRow).where(QuestionRow.question_id == q.id)).one()
     stored = _question(row)
     wanted = Question(q.id, q.text, q.resolution_criteria, q.resolve_by, q.scenario, q.kind, derived)
     differ = [name for name in _QUESTION_FIELDS if getattr(stored, name) != getattr(wanted, name)]
     if differ:
-        raise LedgerError(f"question {q.id!r} is already recorded with a different {', '.join(differ)}; "
-                          "a changed question needs a new id")
+        raise LedgerError(
+            f"question {q.id!r} is already recorded with a different {', '.join(differ)}; "
+            "a changed question needs a new id"
+        )
     return row.pk
 
 
@@ -361,13 +452,25 @@ def _question_row(s: Session, question_id: str) -> QuestionRow:
 
 
 def _question(q: QuestionRow) -> Question:
-    return Question(q.question_id, q.text, q.resolution_criteria, q.resolve_by, q.scenario_id,
-                    q.kind, q.derived_from)  # type: ignore[arg-type]
+    return Question(q.question_id, q.text, q.resolution_criteria, q.resolve_by, q.scenario_id, q.kind, q.derived_from)  # type: ignore[arg-type]
 
 
 def _run(r: RunRow, sc: ScenarioRow) -> Run:
-    return Run(r.id, sc.scenario_id, sc.sha256, r.engine, r.engine_version, r.code_version, r.started_at,
-               r.finished_at, r.wall_seconds, r.parameters, r.seed, r.draws, r.summary)
+    return Run(
+        r.id,
+        sc.scenario_id,
+        sc.sha256,
+        r.engine,
+        r.engine_version,
+        r.code_version,
+        r.started_at,
+        r.finished_at,
+        r.wall_seconds,
+        r.parameters,
+        r.seed,
+        r.draws,
+        r.summary,
+    )
 
 
 def _forecast(f: ForecastRow, question_id: str, engine: str, scenario: str) -> Forecast:

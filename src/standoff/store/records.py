@@ -48,8 +48,10 @@ class Quantiles:
         object.__setattr__(self, "levels", levels)
         object.__setattr__(self, "values", values)
         if not levels or len(levels) != len(values):
-            raise LedgerError(f"quantiles need as many values as levels (at least one), got {len(levels)} "
-                              f"levels and {len(values)} values")
+            raise LedgerError(
+                f"quantiles need as many values as levels (at least one), got {len(levels)} "
+                f"levels and {len(values)} values"
+            )
         if not all(0.0 < a < 1.0 for a in levels) or any(b <= a for a, b in pairwise(levels)):
             raise LedgerError(f"quantile levels must increase strictly inside (0, 1), got {list(levels)}")
         if not all(math.isfinite(v) for v in values) or any(b < a for a, b in pairwise(values)):
@@ -119,12 +121,14 @@ class RunMeta:
             if not isinstance(value, dt.datetime) or value.tzinfo is None:
                 raise LedgerError(f"run {name} must be a timezone-aware datetime, got {value!r}")
         if self.finished_at < self.started_at:
-            raise LedgerError(f"run finished ({self.finished_at.isoformat()}) before it started "
-                              f"({self.started_at.isoformat()})")
+            raise LedgerError(
+                f"run finished ({self.finished_at.isoformat()}) before it started ({self.started_at.isoformat()})"
+            )
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer))):
             raise LedgerError(f"run seed must be an integer or None, got {self.seed!r}")
-        if self.draws is not None and (isinstance(self.draws, bool) or not isinstance(self.draws, (int, np.integer))
-                                       or self.draws < 1):
+        if self.draws is not None and (
+            isinstance(self.draws, bool) or not isinstance(self.draws, (int, np.integer)) or self.draws < 1
+        ):
             raise LedgerError(f"run draws must be a positive integer or None, got {self.draws!r}")
         if self.wall_seconds is not None and not (math.isfinite(self.wall_seconds) and self.wall_seconds >= 0):
             raise LedgerError(f"run wall_seconds must be finite and >= 0, got {self.wall_seconds!r}")

@@ -96,8 +96,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_resolutions")),
         sa.ForeignKeyConstraint(["question_pk"], ["questions.pk"], name=op.f("fk_resolutions_question_pk_questions")),
         sa.UniqueConstraint("question_pk", name=op.f("uq_resolutions_question_pk")),
-        sa.CheckConstraint("(outcome_binary IS NULL) <> (outcome_value IS NULL)",
-                           name=op.f("ck_resolutions_one_outcome")),
+        sa.CheckConstraint(
+            "(outcome_binary IS NULL) <> (outcome_value IS NULL)", name=op.f("ck_resolutions_one_outcome")
+        ),
     )
     dialect = op.get_bind().dialect.name
     for table in APPEND_ONLY:
