@@ -203,6 +203,16 @@ def test_a_mediator_for_a_deal(tmp_path: Path):
     assert implied.mediator and implied.objective == "deal"
     with pytest.raises(ValueError, match="unknown actor 'broker'"):
         advise(loaded, "broker", objective="utility")
+    # a spoiler strong enough to drag every outcome below both veto intervals: no deal in any draw, and the
+    # advice says which issue blocks it
+    text = DEAL.replace(
+        'capability: {value: 45, range: [30, 60], judgment: "test capability"}',
+        'capability: {value: 200, range: [150, 250], judgment: "test capability"}',
+    )
+    blocked = advise(load_scenario(write(tmp_path, text, "blocked.yaml")), "broker", engines=("compromise",), draws=32)
+    assert blocked.baseline.objective == 0 and blocked.baseline.open_issues == {"x": 0.0}
+    assert any(n.startswith("No deal in any draw: a veto binds on x") for n in blocked.notes)
+    assert not any(n.startswith("No deal") for n in adv.notes)
 
 
 def test_whom_the_report_and_dashboard_advise(tmp_path: Path):

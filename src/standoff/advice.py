@@ -848,7 +848,7 @@ def advise(
         baseline=baseline,
         moves=results,
         policies=policies,
-        notes=_notes(goal, mediator, policies, moves),
+        notes=_notes(goal, mediator, policies, moves, baseline),
         baseline_draws={i: {e: run.forecast[e][i][0] for e in names} for i in chosen},
     )
 
@@ -1284,7 +1284,7 @@ def _policy_effects(
     return effects
 
 
-def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[Move]) -> list[str]:
+def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[Move], baseline: Baseline) -> list[str]:
     notes = [
         "Gains are model-relative: the change each engine predicts when the actor states something else, "
         "with every other input as sampled; they are not forecasts that the move will be believed or answered.",
@@ -1300,6 +1300,13 @@ def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[
             "Deal: every chosen issue's bargained outcome inside every veto player's interval (before the veto "
             "projection) and at least one issue off the status quo; moves cost nothing under this objective."
         )
+        shut = [i for i, share in baseline.open_issues.items() if share == 0.0]
+        if baseline.objective == 0.0 and shut:
+            notes.append(
+                f"No deal in any draw: a veto binds on {', '.join(shut)} in every draw and engine, so no single "
+                "proposal can make a deal on all chosen issues; moves are ranked by the share of issues left open. "
+                "Choose the issues where a deal is possible (--issue) to weigh proposals on them."
+            )
     if mediator:
         notes.append("The mediator is not an actor of the scenario; its only moves are proposals on an issue.")
     if policies:
