@@ -1300,12 +1300,12 @@ def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[
             "Deal: every chosen issue's bargained outcome inside every veto player's interval (before the veto "
             "projection) and at least one issue off the status quo; moves cost nothing under this objective."
         )
-        shut = [i for i, share in baseline.open_issues.items() if share == 0.0]
-        if baseline.objective == 0.0 and shut:
+        if baseline.objective == 0.0 and baseline.open_issues:
+            worst = sorted(baseline.open_issues.items(), key=lambda kv: kv[1])[:3]
+            blocked = ", ".join(f"{i} (a veto binds in {100 * (1 - share):.0f}% of draws)" for i, share in worst)
             notes.append(
-                f"No deal in any draw: a veto binds on {', '.join(shut)} in every draw and engine, so no single "
-                "proposal can make a deal on all chosen issues; moves are ranked by the share of issues left open. "
-                "Choose the issues where a deal is possible (--issue) to weigh proposals on them."
+                f"No deal in any draw; the issues most often blocked: {blocked}. Moves are ranked by the share of "
+                "issues left open. Choose issues where a deal is possible (--issue) to weigh proposals on them."
             )
     if mediator:
         notes.append("The mediator is not an actor of the scenario; its only moves are proposals on an issue.")

@@ -1010,7 +1010,7 @@ def defiance_paths(comparison: Any, episodes: Sequence[Any]) -> Figure:
 def advice_gains(advice: Any, top: int = 10) -> Figure:
     """An actor's best moves: mean net gain with ±2 Monte Carlo standard errors; advised moves in colour."""
     moves = advice.moves[:top]
-    labels = [_esc(f"#{m.rank} {_wrap(m.move.description, 48, 2)}") for m in moves]
+    labels = [f"#{m.rank} " + _wrap(m.move.description.split(" (")[0], 40, 2) for m in moves]
     unit = (
         "P(deal), share of draws and engines" if advice.objective == "deal" else "utility (salience × share of scale)"
     )
@@ -1034,7 +1034,7 @@ def advice_gains(advice: Any, top: int = 10) -> Figure:
             f"{advice.draws} draws, seed {advice.seed}, engines {', '.join(advice.engines)}; common random numbers; "
             "bars ±2 standard errors; green: advised",
             height=200 + 46 * len(moves),
-            margin={"l": 380, "r": 20, "t": 80, "b": 60},
+            margin={"l": 320, "r": 20, "t": 80, "b": 60},
             xaxis={"title": {"text": f"net gain in {unit}"}, "zeroline": True, "gridcolor": "#e3e7ec"},
             yaxis={"autorange": "reversed"},
             showlegend=False,
