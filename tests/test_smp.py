@@ -8,6 +8,8 @@ licence, its ``smpc`` program with default parameters), see
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,7 @@ from standoff.engines.base import BargainingProblem
 from standoff.engines.smp import (
     SPEC,
     SMPResult,
+    _sum,
     expected_position,
     position_distribution,
     risk_attitudes,
@@ -227,6 +230,33 @@ def test_batch_of_draws_equals_per_draw_runs() -> None:
         )
         assert (batch.target[d, t:] == -1).all() and (batch.adopted[d, t:] == -1).all()
         assert np.isnan(batch.risk[d, t:]).all() and np.isnan(batch.movement[d, t:]).all()
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 40, 128, 129, 300, 1000])
+def test_kernel_sums_in_numpy_order(n: int) -> None:
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n)
+    assert _sum(a, 0, n) == np.sum(a)  # exactly: the same pairwise order
+
+
+def test_kernel_risk_agrees_with_numpy_pieces_beyond_128_actors() -> None:
+    c, x, s = _random_scenario(np.random.default_rng(11), 150, 2)
+    res = smp(c, x, s, max_turns=1)
+    risk, prob = risk_attitudes(c, x, s)
+    np.testing.assert_allclose(res.position_prob[:, 0], prob, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(res.risk[:, 0], risk, rtol=0, atol=1e-12)
+
+
+def test_compiled_kernel_reloads_in_a_fresh_process() -> None:
+    """Numba's on-disk cache must reload the kernel (a recursive function with inferred types crashed it)."""
+    code = (
+        "import numpy as np; from standoff.engines.smp import smp; "
+        "r = smp(np.ones((1, 3)), np.array([[[0.1], [0.5], [0.9]]]), np.full((1, 3, 1), 0.5)); "
+        "assert r.n_turns[0] >= 1"
+    )
+    for _ in range(2):  # the first run may compile and write the cache, the second loads it
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
 
 
 def test_inputs_not_mutated_and_result_read_only() -> None:

@@ -63,6 +63,20 @@ dimensions; positions ``x`` and saliences ``s`` on ``[0, 1]``)
 * stop after turn ``t ≥ 2`` when ``Σ_i ‖x_i,t − x_i,t−1‖ /
   (Σ_i ‖x_i,1 − x_i,0‖ + 1e-4) < 0.02``, or at ``t = 100``.
 
+Implementation
+--------------
+:func:`smp` is one compiled kernel (Numba, ``nogil``): it loops over draws
+and runs each to its stopping rule, with scratch arrays allocated once per
+call and none in the turns. Its innermost loops add one voter (elections)
+or one third party (challenges) to all option pairs or all targets at once,
+which the compiler vectorises (divisions skip Python's zero check,
+``error_model="numpy"``: no denominator here can be 0); ``O(n³)`` work per
+turn. Sums over actors and dimensions are pairwise in ``np.sum``'s order,
+and voters and third parties are added in actor order, so that values agree
+with the NumPy functions below (:func:`risk_attitudes`) except for the last
+bits of ``log`` and ``exp`` (NumPy's SIMD versions and the C library's
+differ).
+
 Departures from KTAB
 --------------------
 * KTAB cannot run a state in which every actor holds the same position (its
@@ -70,8 +84,9 @@ Departures from KTAB
   here ``R = 0`` when ``p_max = p_min``, so unanimity simply stays put.
 * KTAB rejects zero capability; here it is allowed (the actor has no votes).
 * The Condorcet products are taken in log space (no underflow with hundreds
-  of actors); sums run in NumPy's order, not KTAB's sequential order. Both
-  change values by a few ulps and could only matter at exact ties.
+  of actors); sums are not always taken in KTAB's sequential order (see
+  Implementation). Both change values by a few ulps and could only matter
+  at exact ties.
 * :func:`distinct_distribution` is KTAB's ``pDist(-1)`` (the winning
   probability of each distinct position, as its log reports them); the
   expected position (:func:`expected_position`) used as the one-issue
@@ -86,6 +101,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
@@ -206,11 +222,6 @@ def _risk_from_prob(p: FloatArray) -> FloatArray:
     return np.where(spread > 0.0, (3.0 * p - (pmax + 2.0 * pmin)) / (2.0 * safe), 0.0)
 
 
-def _round4(v: FloatArray) -> FloatArray:
-    """Round half up to 4 decimals, as KTAB does for bargains (``v ≥ 0``)."""
-    return np.floor(0.5 + v * 10000.0) / 10000.0
-
-
 def _prepare(
     capability: ArrayLike, position: ArrayLike, salience: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -313,125 +324,342 @@ def expected_position(capability: ArrayLike, position: ArrayLike, salience: Arra
 
 
 # ---------------------------------------------------------------------------
-# One turn
+# The compiled run
 
 
-@dataclass(frozen=True)
-class _Turn:
-    position: FloatArray  # (D, n, K) the next state
-    risk: FloatArray
-    position_prob: FloatArray
-    target: IntArray
-    target_prob: FloatArray
-    target_gain: FloatArray
-    adopted: IntArray
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _round4(v: float) -> float:
+    """Round half up to 4 decimals, as KTAB does for bargains (``v ≥ 0``)."""
+    return np.floor(0.5 + v * 10000.0) / 10000.0
 
 
-def _step(c: FloatArray, x: FloatArray, s: FloatArray, s_tot: FloatArray, s_sq: FloatArray) -> _Turn:
-    """One SMP turn for ``D`` draws: challenges, bargains, choices."""
-    n_draws, n, _ = x.shape
-    idx = np.arange(n)
-    d = _distance(x, x, s, s_sq)  # (D, a, b)
+@njit(cache=True, nogil=True, error_model="numpy")
+def _block_sum(a: FloatArray, lo: int, n: int) -> float:
+    """``Σ a[lo : lo + n]`` for ``8 ≤ n ≤ 128`` as NumPy sums it: eight interleaved accumulators."""
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    end = lo + n - n % 8
+    for i in range(lo + 8, end, 8):
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(end, lo + n):
+        res += a[i]
+    return res
 
-    # Risk attitudes from the risk-neutral election over positions.
-    p_pos = _normalise_log(np.sum(_log_victory(1.0 - d, c), axis=-1))
-    risk = _risk_from_prob(p_pos)
 
-    # Estimator h's utilities U^h_ab = u(d_ab, (2 R_h + R_a) / 3), stored as
-    # ut[h, b, a] so that ut[i, j, m] = U^i_mj runs along third parties m.
-    r_ha = (2.0 * risk[:, :, None] + risk[:, None, :]) / 3.0  # (D, h, a)
-    dt = np.swapaxes(d, 1, 2)
-    ut = (1.0 - dt)[:, None] * (1.0 + np.minimum(dt, 1.0)[:, None] * r_ha[:, :, None, :])  # (D, i, j, m)
-    u_iii = ut[:, idx, idx, idx]  # (D, i)
-    u_imi = ut[:, idx, idx, :]  # (D, i, m): U^i_mi
-    u_imm = ut[:, idx[:, None], idx[None, :], idx[None, :]]  # (D, i, m): U^i_mm
-    u_iij = ut[:, idx[:, None], idx[None, :], idx[:, None]]  # (D, i, j): U^i_ij
-    u_iji, u_ijj = u_imi, u_imm  # U^i_ji, U^i_jj
+# An explicit signature: Numba's cache crashes when it reloads a recursive
+# function whose types it inferred.
+@njit("float64(float64[::1], int64, int64)", cache=True, nogil=True, error_model="numpy")
+def _long_sum(a: FloatArray, lo: int, n: int) -> float:
+    """``Σ a[lo : lo + n]`` for ``n > 128`` as NumPy sums it: the two halves (cut at a multiple of 8), added."""
+    half = n // 2
+    half -= half % 8
+    left = _long_sum(a, lo, half) if half > 128 else _block_sum(a, lo, half)
+    right = _long_sum(a, lo + half, n - half) if n - half > 128 else _block_sum(a, lo + half, n - half)
+    return left + right
 
-    # Challenges i -> j, each judged by the initiator (h = i).
-    w = s_tot * c
-    con_i = w[:, :, None] * (u_iii[:, :, None] - u_iij)
-    con_j = w[:, None, :] * (u_iji - u_ijj)
-    a_i = (CHALLENGE_EPS + np.maximum(con_i, 0.0)) + np.maximum(con_j, 0.0)
-    a_j = (CHALLENGE_EPS - np.minimum(con_i, 0.0)) - np.minimum(con_j, 0.0)
 
-    # Third party m: little contest (i+m : j), then the semi-committed vote
-    # t = W_m (p (U_mm - U_mi) + (1 - p)(U_mj - U_mm)), which is KTAB's
-    # difference of expected values after cancelling terms. (D, i, j, m)
-    w_m = w[:, None, None, :]
-    v = u_imi[:, :, None, :] - ut
-    v *= w_m
-    p_im = np.maximum(v, 0.0)
-    p_im += a_i[..., None]
-    np.abs(v, out=v)
-    v += (a_i + a_j)[..., None]
-    p_im /= v
-    y = ut - u_imm[:, :, None, :]  # U_mj - U_mm
-    t = (u_imm - u_imi)[:, :, None, :] - y
-    t *= p_im
-    t += y
-    t *= w_m
-    t[:, idx[:, None], idx[None, :], idx[:, None]] = 0.0  # m = i is a principal
-    t[:, idx[:, None], idx[None, :], idx[None, :]] = 0.0  # m = j is a principal
-    c_ij = a_i + np.sum(np.maximum(t, 0.0), axis=-1)
-    c_ji = a_j - np.sum(np.minimum(t, 0.0), axis=-1)
-    p_ij = c_ij / (c_ij + c_ji)
-    p_ji = c_ji / (c_ij + c_ji)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _sum(a: FloatArray, lo: int, n: int) -> float:
+    """``Σ a[lo : lo + n]`` in the order of ``np.sum`` along a contiguous axis (NumPy's pairwise summation)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    return _block_sum(a, lo, n) if n <= 128 else _long_sum(a, lo, n)
 
-    u_win = (u_iii + u_iii)[:, :, None]
-    u_lose = u_iij + u_iij
-    eu_sq = u_iii[:, :, None] + u_iij
-    s_j = s_tot[:, None, :]
-    gain = ((1.0 - s_j) * u_win + s_j * (p_ij * u_win + p_ji * u_lose)) - eu_sq
-    gain = np.where(idx[:, None] != idx[None, :], gain, -np.inf)
-    best = np.argmax(np.where(gain > MIN_GAIN, gain, -np.inf), axis=-1)  # (D, i)
-    best_gain = np.take_along_axis(gain, best[..., None], axis=-1)[..., 0]
-    has_target = best_gain > MIN_GAIN
-    target = np.where(has_target, best, -1)
-    prob = np.take_along_axis(p_ij, best[..., None], axis=-1)[..., 0]
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArray, sq: FloatArray) -> float:
+    """``Σ_k (s_ak (ideal_ak − pos_bk))²``; ``sq`` ``(K,)`` is scratch space."""
+    for k in range(sq.shape[0]):
+        ds = (ideal[a, k] - pos[b, k]) * s[a, k]
+        sq[k] = ds * ds
+    return _sum(sq, 0, sq.shape[0])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _log_victory_into(util: FloatArray, weight: FloatArray, m: int, strength: FloatArray, lv: FloatArray) -> None:
+    """``lv[x, y] = log P_xy`` for the options ``x, y < m`` (``lv[x, x] = log 1/2``).
+
+    ``util[a, x]`` is the utility to voter ``a`` of option ``x``; ``strength``
+    ``(≥ m, ≥ m)`` is scratch space. Voters are added one at a time (a loop
+    over option pairs that vectorises).
+    """
+    for x in range(m):
+        for y in range(m):
+            strength[x, y] = 0.0
+    for a in range(weight.shape[0]):
+        wa = weight[a]
+        for x in range(m):
+            ux = util[a, x]
+            for y in range(m):
+                strength[x, y] += max(wa * (ux - util[a, y]), 0.0)
+    for x in range(m):
+        lv[x, x] = np.log(0.5)
+        for y in range(x):
+            c_xy = ELECTION_EPS + strength[x, y]
+            c_yx = ELECTION_EPS + strength[y, x]
+            lv[x, y] = np.log(c_xy / (c_xy + c_yx))
+            lv[y, x] = np.log(c_yx / (c_yx + c_xy))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _scratch(n: int, n_dims: int) -> tuple:
+    """Work space of :func:`_turn` for ``n`` actors and ``K`` dimensions (see there)."""
+    return (
+        np.empty((n, n)),  # one_minus
+        np.empty((n, n)),  # capped
+        np.empty((n, n)),  # own
+        np.empty((n, 1 + n)),  # value
+        np.empty((n, 1 + n)),  # voters' values of one actor's options
+        np.empty((1 + n, 1 + n)),  # strength
+        np.empty((1 + n, 1 + n)),  # lv
+        np.empty(1 + n, dtype=np.int64),  # opts
+        np.empty((8, n)),  # per-actor vectors
+        np.empty(n_dims),  # sq
+        np.empty((n, n_dims)),  # b_init
+        np.empty((n, n_dims)),  # b_rcvr
+    )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _turn(
+    c: FloatArray,
+    x: FloatArray,
+    s: FloatArray,
+    s_tot: FloatArray,
+    s_sq: FloatArray,
+    w: FloatArray,
+    new_x: FloatArray,
+    risk: FloatArray,
+    p_pos: FloatArray,
+    target: IntArray,
+    target_prob: FloatArray,
+    target_gain: FloatArray,
+    adopted: IntArray,
+    work: tuple,
+) -> None:
+    """One SMP turn of one draw: fills ``new_x`` ``(n, K)`` and the turn's records ``(n,)``.
+
+    ``x`` ``(n, K)`` the state; ``w = c S``; ``work`` from :func:`_scratch`:
+    ``one_minus[a, b] = 1 − d_ab``, ``capped[a, b] = min(d_ab, 1)``,
+    ``own[a, m] = U^a_am``, ``value[a, o]`` the value to ``a`` of option
+    ``o`` (0: status quo, ``1 + i``: ``i``'s bargain), then election and
+    per-actor scratch space, and the bargains.
+    """
+    one_minus, capped, own, value, sub, strength, lv, opts, vec, sq, b_init, b_rcvr = work
+    r_i, u_mi, u_mm, a_i, a_j, pro, con, rest = vec[0], vec[1], vec[2], vec[3], vec[4], vec[5], vec[6], vec[7]
+    n, n_dims = x.shape
+    for a in range(n):
+        for b in range(n):
+            d = np.sqrt(_distance_sq(x, a, x, b, s, sq) / s_sq[a])
+            one_minus[a, b] = 1.0 - d
+            capped[a, b] = min(d, 1.0)
+
+    # Risk attitudes from the risk-neutral election over positions (U = 1 − d).
+    _log_victory_into(one_minus, c, n, strength, lv)
+    top = -np.inf
+    for i in range(n):
+        p_pos[i] = _sum(lv[i], 0, n)
+        top = max(top, p_pos[i])
+    for i in range(n):
+        p_pos[i] = np.exp(p_pos[i] - top)
+    total = _sum(p_pos, 0, n)
+    p_min, p_max = np.inf, -np.inf
+    for i in range(n):
+        p_pos[i] /= total
+        p_min, p_max = min(p_min, p_pos[i]), max(p_max, p_pos[i])
+    spread = p_max - p_min
+    for i in range(n):
+        risk[i] = (3.0 * p_pos[i] - (p_max + 2.0 * p_min)) / (2.0 * spread) if spread > 0.0 else 0.0
+
+    # Challenges i -> j, each judged by the initiator (h = i): U_ab = U^i_ab.
+    for i in range(n):
+        for m in range(n):
+            r_i[m] = (2.0 * risk[i] + risk[m]) / 3.0
+            u_mi[m] = one_minus[m, i] * (1.0 + capped[m, i] * r_i[m])  # U_mi
+            u_mm[m] = one_minus[m, m] * (1.0 + capped[m, m] * r_i[m])  # U_mm
+        u_ii = u_mm[i]
+        for j in range(n):  # (j = i is computed and ignored)
+            u_ij = one_minus[i, j] * (1.0 + capped[i, j] * r_i[i])
+            con_i = w[i] * (u_ii - u_ij)
+            con_j = w[j] * (u_mi[j] - u_mm[j])
+            a_i[j] = (CHALLENGE_EPS + max(con_i, 0.0)) + max(con_j, 0.0)
+            a_j[j] = (CHALLENGE_EPS - min(con_i, 0.0)) - min(con_j, 0.0)
+            pro[j] = 0.0
+            con[j] = 0.0
+        # Third party m: little contest (i+m : j), then the semi-committed
+        # vote t = W_m (π (U_mm − U_mi) + (1 − π)(U_mj − U_mm)), KTAB's
+        # difference of expected values after cancelling terms. Third parties
+        # are added one at a time, for every j at once (a loop that vectorises).
+        for m in range(n):
+            if m == i:
+                continue
+            r_m, u_m_i, u_m_m, w_m = r_i[m], u_mi[m], u_mm[m], w[m]
+            for j in range(n):
+                u_mj = one_minus[m, j] * (1.0 + capped[m, j] * r_m)
+                v = (u_m_i - u_mj) * w_m
+                pi = (max(v, 0.0) + a_i[j]) / (abs(v) + (a_i[j] + a_j[j]))
+                y = u_mj - u_m_m
+                t = (((u_m_m - u_m_i) - y) * pi + y) * w_m
+                if j != m:
+                    pro[j] += max(t, 0.0)
+                    con[j] += min(t, 0.0)
+        best, best_gain, best_prob = -1, -np.inf, np.nan
+        for j in range(n):
+            if j == i:
+                continue
+            u_ij = one_minus[i, j] * (1.0 + capped[i, j] * r_i[i])
+            c_ij = a_i[j] + pro[j]
+            c_ji = a_j[j] - con[j]
+            p_ij = c_ij / (c_ij + c_ji)
+            p_ji = c_ji / (c_ij + c_ji)
+            u_win = u_ii + u_ii
+            gain = ((1.0 - s_tot[j]) * u_win + s_tot[j] * (p_ij * u_win + p_ji * (u_ij + u_ij))) - (u_ii + u_ij)
+            if gain > MIN_GAIN and gain > best_gain:
+                best, best_gain, best_prob = j, gain, p_ij
+        target[i] = best
+        target_prob[i] = best_prob
+        target_gain[i] = best_gain if best >= 0 else np.nan
 
     # S2P2 bargains, interpolated by the initiator; one per initiator i.
-    j_of = np.where(has_target, best, idx[None, :])
-    x_j = np.take_along_axis(x, j_of[..., None], axis=1)
-    s_j_k = np.take_along_axis(s, j_of[..., None], axis=1)
-    p_i = prob[..., None]
-    p_o = 1.0 - p_i
-    w_i = (s * s) * (p_i * p_i)
-    w_j = (s_j_k * s_j_k) * (p_o * p_o)
-    den = (w_i + BARGAIN_EPS) + w_j
-    b_init = _round4(((w_i + BARGAIN_EPS) * x + w_j * x_j) / den)  # (D, i, K)
-    b_rcvr = _round4((w_i * x + (BARGAIN_EPS + w_j) * x_j) / den)
+    for i in range(n):
+        j = target[i]
+        if j < 0:
+            continue
+        p_i = target_prob[i]
+        p_o = 1.0 - p_i
+        for k in range(n_dims):
+            w_i = (s[i, k] * s[i, k]) * (p_i * p_i)
+            w_j = (s[j, k] * s[j, k]) * (p_o * p_o)
+            den = (w_i + BARGAIN_EPS) + w_j
+            b_init[i, k] = _round4(((w_i + BARGAIN_EPS) * x[i, k] + w_j * x[j, k]) / den)
+            b_rcvr[i, k] = _round4((w_i * x[i, k] + (BARGAIN_EPS + w_j) * x[j, k]) / den)
 
-    # Value to each actor a of the status quo and of each bargain.
-    r_a = risk[:, :, None]
-    own = u_iij  # (D, a, m): U^a_am, a's own view of position m
-    u_sq = np.sum(own, axis=-1) / n
-    u_bi = _utility(_distance(x, b_init, s, s_sq), r_a)  # (D, a, i)
-    u_br = _utility(_distance(x, b_rcvr, s, s_sq), r_a)
-    stays = (idx[None, :, None] != idx[None, None, :]) & (j_of[:, :, None] != idx[None, None, :])  # (D, i, m)
-    rest = np.einsum("dam,dim->dai", own, stays.astype(float))
-    u_opt = np.concatenate([u_sq[..., None], ((u_bi + u_br) + rest) / n], axis=-1)  # (D, a, 1 + n)
+    # Value to each actor a of the status quo (option 0) and of bargain i
+    # (option 1 + i): the mean over actors of u(d, R_a) after the option.
+    for a in range(n):
+        r_aa = (2.0 * risk[a] + risk[a]) / 3.0
+        for m in range(n):
+            own[a, m] = one_minus[a, m] * (1.0 + capped[a, m] * r_aa)
+        value[a, 0] = _sum(own[a], 0, n) / n
+        for i in range(n):
+            rest[i] = 0.0
+        for m in range(n):  # everyone but the two principals stays
+            for i in range(n):
+                if m != i and m != target[i]:
+                    rest[i] += own[a, m]
+        for i in range(n):
+            if target[i] < 0:
+                continue
+            d_init = np.sqrt(_distance_sq(x, a, b_init, i, s, sq) / s_sq[a])
+            d_rcvr = np.sqrt(_distance_sq(x, a, b_rcvr, i, s, sq) / s_sq[a])
+            u_bi = (1.0 - d_init) * (1.0 + min(d_init, 1.0) * risk[a])
+            u_br = (1.0 - d_rcvr) * (1.0 + min(d_rcvr, 1.0) * risk[a])
+            value[a, 1 + i] = ((u_bi + u_br) + rest[i]) / n
 
     # Each actor k elects among the status quo and the bargains it is part of.
-    log_v = _log_victory(u_opt, c)  # (D, 1 + n, 1 + n)
-    part = has_target[:, None, :] & ((idx[:, None] == idx[None, :])[None] | (target[:, None, :] == idx[None, :, None]))
-    member = np.concatenate([np.ones((n_draws, n, 1), dtype=bool), part], axis=-1)  # (D, k, 1 + n)
-    score = np.einsum("dky,dxy->dkx", member.astype(float), log_v)
-    choice = np.argmax(np.where(member, score, -np.inf), axis=-1) - 1  # (D, k); -1 = status quo
+    for k in range(n):
+        m = 1
+        opts[0] = 0
+        for i in range(n):
+            if target[i] >= 0 and (i == k or target[i] == k):
+                opts[m] = 1 + i
+                m += 1
+        best = 0
+        if m > 1:
+            for a in range(n):
+                for o in range(m):
+                    sub[a, o] = value[a, opts[o]]
+            _log_victory_into(sub, c, m, strength, lv)
+            best_score = -np.inf
+            for o in range(m):
+                score = 0.0
+                for q in range(m):
+                    score += lv[o, q]
+                if score > best_score:
+                    best, best_score = o, score
+        choice = opts[best] - 1
+        adopted[k] = choice
+        for dim in range(n_dims):
+            if choice < 0:
+                new_x[k, dim] = x[k, dim]
+            elif choice == k:
+                new_x[k, dim] = b_init[k, dim]
+            else:
+                new_x[k, dim] = b_rcvr[choice, dim]
 
-    pick = np.maximum(choice, 0)[..., None]
-    from_init = np.take_along_axis(b_init, pick, axis=1)
-    from_rcvr = np.take_along_axis(b_rcvr, pick, axis=1)
-    new_x = np.where((choice < 0)[..., None], x, np.where((choice == idx[None, :])[..., None], from_init, from_rcvr))
-    return _Turn(
-        position=new_x,
-        risk=risk,
-        position_prob=p_pos,
-        target=target,
-        target_prob=np.where(has_target, prob, np.nan),
-        target_gain=np.where(has_target, best_gain, np.nan),
-        adopted=choice,
-    )
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _run(
+    c: FloatArray,
+    s: FloatArray,
+    min_turns: int,
+    min_delta_ratio: float,
+    min_first_delta: float,
+    traj: FloatArray,
+    risk: FloatArray,
+    position_prob: FloatArray,
+    target: IntArray,
+    target_prob: FloatArray,
+    target_gain: FloatArray,
+    adopted: IntArray,
+    movement: FloatArray,
+    n_turns: IntArray,
+    converged: NDArray[np.bool_],
+) -> int:
+    """Run every draw to its stopping rule; returns ``T``, the most turns run.
+
+    ``traj`` ``(D, max_turns + 1, n, K)`` holds the input in turn 0; it and
+    the per-turn records (prefilled with ``NaN`` or ``-1``) are filled up to
+    each draw's last turn, and each draw's last state is repeated up to ``T``.
+    """
+    n_draws, n_states, n, n_dims = traj.shape
+    work = _scratch(n, n_dims)
+    s_tot, s_sq, w, norm, sq = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n_dims)
+    most = 0
+    for dr in range(n_draws):
+        for i in range(n):
+            for k in range(n_dims):
+                sq[k] = s[dr, i, k] * s[dr, i, k]
+            s_tot[i] = _sum(s[dr, i], 0, n_dims)
+            s_sq[i] = _sum(sq, 0, n_dims)
+            w[i] = s_tot[i] * c[dr, i]
+        first = 0.0
+        turn = 0
+        while turn < n_states - 1:
+            x, new_x = traj[dr, turn], traj[dr, turn + 1]
+            _turn(
+                c[dr], x, s[dr], s_tot, s_sq, w, new_x, risk[dr, turn], position_prob[dr, turn],
+                target[dr, turn], target_prob[dr, turn], target_gain[dr, turn], adopted[dr, turn], work,
+            )  # fmt: skip
+            for i in range(n):
+                for k in range(n_dims):
+                    sq[k] = (new_x[i, k] - x[i, k]) * (new_x[i, k] - x[i, k])
+                norm[i] = np.sqrt(_sum(sq, 0, n_dims))
+            move = _sum(norm, 0, n)
+            movement[dr, turn] = move
+            turn += 1
+            if turn == 1:
+                first = move + min_first_delta
+            if turn >= min_turns and move / first < min_delta_ratio:
+                converged[dr] = True
+                break
+        n_turns[dr] = turn
+        most = max(most, turn)
+    for dr in range(n_draws):  # stopped draws repeat their last state
+        for t in range(n_turns[dr] + 1, most + 1):
+            traj[dr, t] = traj[dr, n_turns[dr]]
+    return most
 
 
 # ---------------------------------------------------------------------------
@@ -467,9 +695,6 @@ def smp(
         raise ValueError("max_turns must be >= 1")
     c, x0, s = _prepare(capability, position, salience)
     n_draws, n, k = x0.shape
-    s_tot = s.sum(axis=-1)
-    s_sq = np.sum(s * s, axis=-1)
-
     traj = np.empty((n_draws, max_turns + 1, n, k))
     traj[:, 0] = x0
     risk = np.full((n_draws, max_turns, n), np.nan)
@@ -480,32 +705,25 @@ def smp(
     adopted = np.full((n_draws, max_turns, n), -1, dtype=np.int64)
     movement = np.full((n_draws, max_turns), np.nan)
     n_turns = np.zeros(n_draws, dtype=np.int64)
-    reason = np.full(n_draws, STOP_MAX_TURNS, dtype="<U9")
-    first_move = np.zeros(n_draws)
-
-    active = np.arange(n_draws)  # draws still running
-    x = x0
-    turn = 0
-    while active.size and turn < max_turns:
-        step = _step(c[active], x[active], s[active], s_tot[active], s_sq[active])
-        move = np.sum(np.linalg.norm(step.position - x[active], axis=-1), axis=-1)
-        if turn == 0:
-            first_move[active] = move + min_first_delta
-        x = traj[:, turn].copy()
-        x[active] = step.position
-        turn += 1
-        traj[:, turn] = x
-        risk[active, turn - 1] = step.risk
-        position_prob[active, turn - 1] = step.position_prob
-        target[active, turn - 1] = step.target
-        target_prob[active, turn - 1] = step.target_prob
-        target_gain[active, turn - 1] = step.target_gain
-        adopted[active, turn - 1] = step.adopted
-        movement[active, turn - 1] = move
-        n_turns[active] = turn
-        quiet = (turn >= min_turns) & (move / first_move[active] < min_delta_ratio)
-        reason[active[quiet]] = STOP_CONVERGED
-        active = active[~quiet]
+    converged = np.zeros(n_draws, dtype=np.bool_)
+    turn = _run(
+        c,
+        s,
+        int(min_turns),
+        float(min_delta_ratio),
+        float(min_first_delta),
+        traj,
+        risk,
+        position_prob,
+        target,
+        target_prob,
+        target_gain,
+        adopted,
+        movement,
+        n_turns,
+        converged,
+    )
+    reason = np.where(converged, STOP_CONVERGED, STOP_MAX_TURNS).astype("<U9")
 
     out = {
         "trajectory": traj[:, : turn + 1],
