@@ -464,3 +464,61 @@ def test_importer_accepts_unquoted_rows_comments_and_missing_data() -> None:
     assert np.isnan(data.position[1, 1])
     res = run_exchange(data.to_problem(), 1)
     assert res.forecast[0, 0, 1] == pytest.approx(20.0)
+
+
+# ------------------------------------------------------ regression and edges
+
+
+def test_reproduces_pinned_run_with_ties_and_target_events() -> None:
+    """A two-draw run on rounded inputs, with coins for ties and at-target
+    events, pinned to the output of the engine's earlier NumPy implementation
+    (both draws meet ties and at-target events; ~350 exchanges)."""
+    rng = np.random.default_rng(3)
+    pos = np.round(rng.uniform(0, 100, (2, 16, 4)), -1)
+    sal = np.round(rng.uniform(0.1, 1, (2, 16, 4)), 1)
+    pwr = np.round(rng.uniform(0.1, 1, (2, 16, 4)), 1)
+    res = run_exchange(
+        ExchangeProblem.from_arrays(pos, sal, pwr),
+        4,
+        tie_draws=random_tie_draws(np.random.default_rng(3), 2, 400),
+        target_draws=random_tie_draws(np.random.default_rng(4), 2, 400),
+    )
+    forecast = [
+        [32.45878608689706, 55.931863789325824, 60.93998863014349, 43.69222185804878],
+        [57.81044527248949, 53.89556535480616, 57.143530070672846, 58.24781897284942],
+    ]
+    voting = [
+        [32.159734654145055, 57.137856067114946, 65.99189389764733, 42.79335430836105],
+        [54.55710866710945, 58.911187041489825, 53.33509113723751, 57.32739312315223],
+    ]
+    np.testing.assert_allclose(res.forecast[:, -1], forecast, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.voting_forecast[:, -1], voting, rtol=0, atol=1e-12)
+    assert [len(res.exchanges.select(draw=d)) for d in range(2)] == [173, 179]
+    assert res.ties.tolist() == [[0, 0, 0, 0], [2, 2, 2, 3]]
+    assert res.target_events.tolist() == [[0, 0, 0, 0], [6, 2, 0, 0]]
+    assert res.tie_draws_used.tolist() == [0, 9] and res.target_draws_used.tolist() == [0, 8]
+    gains = [res.exchanges.select(draw=d).gain.sum() for d in range(2)]
+    np.testing.assert_allclose(gains, [28.736633716503828, 26.45528258123594], rtol=0, atol=1e-11)
+
+
+def test_exhausted_coins_name_the_draw_that_runs_out() -> None:
+    """Only the draw with ties (three copies of two actors) needs tie coins."""
+    rng = np.random.default_rng(0)
+    smooth = rng.uniform(0, 100, (6, 3))
+    tied = np.tile([[0.0, 0.0, 100.0], [100.0, 100.0, 0.0]], (3, 1))
+    sal = np.stack([rng.uniform(0.1, 1, (6, 3)), np.tile([[0.8, 0.2, 0.5], [0.3, 0.6, 0.4]], (3, 1))])
+    problem = ExchangeProblem.from_arrays(np.stack([smooth, tied]), sal, 1.0)
+    assert run_exchange(problem, 1, tie_draws=np.full((2, 10), 0.25)).ties[:, 0].tolist() == [0, 5]
+    with pytest.raises(DrawsExhausted) as err:
+        run_exchange(problem, 1, tie_draws=np.zeros((2, 0)))
+    assert (err.value.kind, err.value.draw) == ("tie", 1)
+
+
+def test_round_that_would_never_end_raises() -> None:
+    """Equal saliences give every candidate a zero (invalid) gain: with ties to
+    the head, the tied invalid head would be listed again forever."""
+    problem = ExchangeProblem.from_arrays([[0, 0], [10, 0], [100, 100], [90, 100]], 0.5, 1.0)
+    with pytest.raises(ValueError, match="never ends"):
+        run_exchange(problem, 1)
+    res = run_exchange(problem, 1, tie_draws=random_tie_draws(np.random.default_rng(0), 1, 100))
+    assert len(res.exchanges) == 0 and res.ties[0, 0] > 0

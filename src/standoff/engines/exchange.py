@@ -121,24 +121,29 @@ Departures and choices
   constants ``1e-10``, ``sw`` and ``fw`` come from decide, and the paper's
   text was not checked against them here.
 
-Computation
------------
-The loop runs over realisation steps (the order of realisation is sequential
-by nature), each step vectorised over draws and over candidates, held in
-``(D, K)`` arrays (``K`` the largest number of candidates in a draw, about
-``m^2 n^2 / 8``); the recomputations after a realisation are one batch (more
-only when a candidate is listed twice). Memory grows as ``D K``: run large
-Monte Carlo batches in chunks of draws.
+Implementation
+--------------
+Each round of each draw is a compiled kernel (Numba, ``nogil``) that plays
+the rules in order: the ``K`` candidates (about ``m^2 n^2 / 8``) in creation
+order, the list sorted in place at every step, the recomputations after a
+realisation in list order (one batch, more only when a candidate is listed
+twice). The sort of rule 6 sorts only the entries out of order, mostly those
+recomputed since the last step, and merges them into the rest, which gives
+the same order as a full stable sort. A step costs ``O(K)``, so a round costs
+``O(K)`` times the number of steps; draws run one after another. Arithmetic
+is float64, the same operations in the same order as the engine's earlier
+NumPy implementation, whose results it reproduces to the bit.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
@@ -356,41 +361,16 @@ class DrawsExhausted(ValueError):
         super().__init__(f"{kind}_draws ran out: draw {draw} needs more than {size} coins; pass a longer array")
 
 
-@dataclass
-class _Coins:
-    """A stream of coins consumed per draw (``policy == "coins"``), or a fixed choice."""
-
-    policy: str
-    coins: FloatArray
-    pointer: IntArray
-    events: IntArray
-
-    @classmethod
-    def make(cls, kind: str, draws: ArrayLike | None, policy: str, D: int) -> _Coins:
-        if draws is None:
-            return cls(policy, np.zeros((D, 0)), np.zeros(D, dtype=np.int64), np.zeros(D, dtype=np.int64))
-        c = np.asarray(draws, dtype=float)
-        if c.ndim == 1:
-            c = np.broadcast_to(c, (D, c.shape[0]))
-        if c.ndim != 2 or c.shape[0] != D:
-            raise ValueError(f"{kind}_draws must have shape (T,) or ({D}, T), got {np.shape(draws)}")
-        return cls("coins", c, np.zeros(D, dtype=np.int64), np.zeros(D, dtype=np.int64))
-
-
-def _empty_records() -> dict[str, np.ndarray]:
-    floats = ("before", "move", "vote", "gain")
-    return {k: np.zeros(0) if k.startswith(floats) else np.zeros(0, dtype=np.int64) for k in _RECORD_FIELDS}
-
-
-def _rank_within(groups: IntArray) -> IntArray:
-    """For each element, how many earlier elements share its value."""
-    order = np.argsort(groups, kind="stable")
-    g = groups[order]
-    start = np.r_[True, g[1:] != g[:-1]] if g.size else np.zeros(0, dtype=bool)
-    first = np.maximum.accumulate(np.where(start, np.arange(g.size), 0)) if g.size else g
-    rank = np.empty(g.size, dtype=np.int64)
-    rank[order] = np.arange(g.size) - first
-    return rank
+def _coins(kind: str, draws: ArrayLike | None, D: int) -> FloatArray:
+    """Coins as a C-contiguous ``(D, T)`` array, or ``(1, T)`` shared by every draw."""
+    if draws is None:
+        return np.zeros((1, 0))
+    c = np.asarray(draws, dtype=float)
+    if c.ndim == 1:
+        c = c[None]
+    elif c.ndim != 2 or c.shape[0] != D:
+        raise ValueError(f"{kind}_draws must have shape (T,) or ({D}, T), got {np.shape(draws)}")
+    return np.ascontiguousarray(c)
 
 
 def run_exchange(
@@ -426,40 +406,52 @@ def run_exchange(
     Raises:
         DrawsExhausted: (a ``ValueError``) if ``tie_draws`` or
             ``target_draws`` run out; make them longer.
-        ValueError: on a bad ``at_target`` or negative ``rounds``.
+        ValueError: on a bad ``at_target`` or negative ``rounds``; or if a
+            round would never end (ties go to the head, ``tie_draws=None``,
+            and every candidate tied at the head of the list is invalid).
     """
     D, n, m = problem.position.shape
     low = problem.scale[:, 0]
     step = _SPAN / (problem.scale[:, 1] - problem.scale[:, 0])
-    present = problem.present
-    x = (problem.position - low) * step * present
-    sal = problem.salience * present
+    present = np.ascontiguousarray(problem.present, dtype=bool)
+    x = np.ascontiguousarray((problem.position - low) * step * present)
+    sal = np.ascontiguousarray(problem.salience * present)
     pwr = problem.power * present
     if at_target not in ("pass", "cut"):
         raise ValueError(f"at_target must be 'pass' or 'cut', got {at_target!r}")
     if rounds < 0:
         raise ValueError(f"rounds must be >= 0, got {rounds}")
-    tie = _Coins.make("tie", tie_draws, "head", D)
-    target = _Coins.make("target", target_draws, at_target, D)
-
-    positions = np.empty((D, rounds + 1, n, m))
-    voting = np.empty((D, rounds, n, m))
-    ties = np.zeros((D, rounds), dtype=np.int64)
-    target_events = np.zeros((D, rounds), dtype=np.int64)
-    records: list[dict[str, np.ndarray]] = []
-    w = sal * pwr
-    positions[:, 0] = x
-    for t in range(rounds):
-        before = target.events.copy()
-        rnd = _Round(x, sal, pwr, present, tie, target, tie_tolerance)
-        rnd.run()
-        ties[:, t] = rnd.ties
-        target_events[:, t] = target.events - before
-        vote, new = rnd.finish(salience_weight, fixed_weight)
-        voting[:, t] = vote
-        positions[:, t + 1] = new
-        records.append(rnd.records(t))
-        x = new
+    tie_coins = _coins("tie", tie_draws, D)
+    target_coins = _coins("target", target_draws, D)
+    tie_policy = _NEVER if tie_draws is None else _COINS
+    target_policy = _COINS if target_draws is not None else _ALWAYS if at_target == "cut" else _NEVER
+    w = np.ascontiguousarray(sal * pwr)
+    positions, voting, ties, target_events, used, short, ints, floats = _simulate(
+        x,
+        sal,
+        w,
+        present,
+        int(rounds),
+        float(tie_tolerance),
+        float(salience_weight),
+        float(fixed_weight),
+        tie_policy,
+        tie_coins,
+        target_policy,
+        target_coins,
+    )
+    exhausted = np.nonzero((short[:, 0] == _TIE) | (short[:, 0] == _TARGET))[0]
+    if exhausted.size:  # the draw that ran out first, as if all draws ran in step
+        _, _, at_step, phase = short[exhausted].T
+        first = exhausted[np.lexsort((exhausted, phase, at_step))[0]]
+        kind = int(short[first, 0])
+        raise DrawsExhausted(("tie", "target")[kind], int(first), (tie_coins, target_coins)[kind].shape[1])
+    stuck = np.nonzero(short[:, 0] == _STUCK)[0]
+    if stuck.size:
+        raise ValueError(
+            f"round {short[stuck[0], 1]} of draw {stuck[0]} never ends: the candidates tied at the head of "
+            "the list are all invalid and ties always go to the head; pass tie_draws"
+        )
 
     def mean(a: FloatArray) -> FloatArray:
         ww = np.broadcast_to(w[:, None], a.shape)
@@ -471,12 +463,13 @@ def run_exchange(
     def back(a: FloatArray) -> FloatArray:
         return a / step + low
 
-    ex = {k: np.concatenate([r[k] for r in records] or [_empty_records()[k]]) for k in _RECORD_FIELDS}
-    for side in ("i", "j"):
+    ex: dict[str, np.ndarray] = dict(zip(_RECORD_FIELDS[:7], ints, strict=True))
+    for side, row in (("i", 0), ("j", 1)):
         issue = ex[f"issue_{side}"]
-        for name in ("before", "vote"):
-            ex[f"{name}_{side}"] = ex[f"{name}_{side}"] / step[issue] + low[issue]
-        ex[f"move_{side}"] = ex[f"move_{side}"] / step[issue]
+        ex[f"before_{side}"] = floats[row] / step[issue] + low[issue]
+        ex[f"move_{side}"] = floats[2 + row] / step[issue]
+        ex[f"vote_{side}"] = floats[4 + row] / step[issue] + low[issue]
+    ex["gain"] = floats[6]
 
     return ExchangeResult(
         engine="exchange",
@@ -489,8 +482,8 @@ def run_exchange(
         exchanges=RealisedExchanges(**ex),
         ties=ties,
         target_events=target_events,
-        tie_draws_used=tie.pointer.copy(),
-        target_draws_used=target.pointer.copy(),
+        tie_draws_used=used[0],
+        target_draws_used=used[1],
         params={
             "rounds": rounds,
             "salience_weight": salience_weight,
@@ -502,438 +495,578 @@ def run_exchange(
     )
 
 
-class _Round:
-    """One round, vectorised over draws and candidate exchanges.
+# ---------------------------------------------------------------- kernels
+#
+# A candidate ``k`` has two sides, ``s = 0`` (``i``) and ``1`` (``j``); its
+# static data (``cand``) and its state (``state``) are tuples of arrays:
+#
+#   cand  = (actor, supply, s_sup, s_dem, w_sup, W_sup, x_dem, x_start)
+#   state = (x_sup, move, vote, history, hist_nonneg, hist_nonpos, gain, valid, fresh)
+#
+# per side ``(K, 2)`` (the last three: ``(K,)``). Side ``s`` supplies
+# ``supply[k, s]`` and demands ``supply[k, 1 - s]``; ``x_sup`` is its current
+# position on its supply issue (``x_start`` at the round's start), ``x_dem``
+# its position on its demand issue, ``vote = x_sup + move``; ``history`` and
+# ``hist_*`` hold the sum and signs of the moves assigned to it earlier in the
+# round (rule 5); ``fresh``: the gain was recomputed since the last sort.
 
-    Candidate state is held in ``(D, K)`` and ``(D, K, 2)`` arrays, the last
-    axis the two sides (0 = ``i``, 1 = ``j``). The list of decide is an array of
-    occurrences ``(D, L)`` (slot index, alive), appended to at the end.
-    """
+_jit = njit(cache=True, nogil=True, error_model="numpy")
+_inline = njit(cache=True, nogil=True, error_model="numpy", inline="always")  # small or once-a-step helpers
 
-    def __init__(
-        self,
-        x: FloatArray,
-        sal: FloatArray,
-        pwr: FloatArray,
-        present: BoolArray,
-        tie: _Coins,
-        target: _Coins,
-        tie_tolerance: float,
-    ) -> None:
-        D, n, m = x.shape
-        self.D, self.n, self.m = D, n, m
-        self.x0 = x
-        self.sal = sal
-        self.w = sal * pwr
-        self.W = self.w.sum(1)  # (D, m)
-        self.S0 = (self.w * x).sum(1)  # (D, m)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            nbs = np.where(self.W > 0, self.S0 / self.W, 0.0)
-        self.tie, self.target = tie, target
-        self.tol = tie_tolerance
-        self.ties = np.zeros(D, dtype=np.int64)
+#: How an event (a tie, rule 6; an at-target move, rule 4) is resolved: never
+#: the alternative (the head; pass), always (the runner-up; cut), or by coin.
+_NEVER, _ALWAYS, _COINS = 0, 1, 2
+#: Kinds of coins (``DrawsExhausted``), and a round that would never end.
+_TIE, _TARGET, _STUCK = 0, 1, 2
+#: Sorts of at most this many entries are insertion sorts.
+_SHORT = 16
 
-        # 1. groups, candidate slots in creation order
-        left = x <= nbs[:, None, :] + _LEFT_TOLERANCE
-        pairs = np.array(list(itertools.combinations(range(m), 2)), dtype=np.int64).reshape(-1, 2)
-        P = len(pairs)
-        p0, p1 = pairs[:, 0], pairs[:, 1]
-        code = left[:, :, p0].astype(np.int8) | (left[:, :, p1].astype(np.int8) << 1)  # (D, n, P)
-        both = (present[:, p0] & present[:, p1]).T  # (P, n)
-        code = np.where(both[None].transpose(0, 2, 1), code, -1)
-        ca = code.transpose(0, 2, 1)[:, :, :, None]  # (D, P, n, 1) first actor
-        cb = code.transpose(0, 2, 1)[:, :, None, :]  # (D, P, 1, n) second actor
-        grid = np.stack([(ca == 0) & (cb == 3), (ca == 1) & (cb == 2)], axis=2)  # (D, P, 2, n, n)
-        flat = grid.reshape(D, -1)
-        counts = flat.sum(1)
-        K = int(counts.max()) if flat.size else 0
-        self.K = K
-        order = np.argsort(~flat, axis=1, kind="stable")[:, :K]
-        slot_alive = np.arange(K)[None, :] < counts[:, None]
-        pi, _, a, b = np.unravel_index(order, (max(P, 1), 2, n, n))
-        a = np.where(slot_alive, a, 0)
-        b = np.where(slot_alive, b, 1 % max(n, 1))
-        q0 = np.where(slot_alive, p0[pi] if P else 0, 0)
-        q1 = np.where(slot_alive, p1[pi] if P else 0, 0)
 
-        # 2. roles: i has the larger s_p / s_q (p = first issue of the pair)
-        dd = np.arange(D)[:, None]
-        sa0, sa1, sb0, sb1 = sal[dd, a, q0], sal[dd, a, q1], sal[dd, b, q0], sal[dd, b, q1]
-        lhs, rhs = sa0 * sb1, sb0 * sa1
-        b_is_i = lhs < rhs - 1e-12 * np.maximum(np.abs(lhs), np.abs(rhs))
-        ai = np.where(b_is_i, b, a)
-        aj = np.where(b_is_i, a, b)
-        self.actor = np.stack([ai, aj], axis=-1)  # (D, K, 2)
-        self.sup = np.stack([q1, q0], axis=-1)  # i supplies q (second issue), j supplies p
-        self.dem = np.stack([q0, q1], axis=-1)
-        self.ksup = self.actor * m + self.sup  # (actor, supplied issue) keys
-        self.kdem = self.actor * m + self.dem  # (actor, demanded issue) keys
-        d3 = dd[:, :, None]
-        self.ssup = sal[d3, self.actor, self.sup]
-        self.sdem = sal[d3, self.actor, self.dem]
-        self.wsup = self.w[d3, self.actor, self.sup]
-        self.Wsup = self.W[d3, self.sup]
-        self.xd = x[d3, self.actor, self.dem]
-        self.x0s = x[d3, self.actor, self.sup]
-        self.xs = self.x0s.copy()
-        self.move = np.zeros((D, K, 2))
-        self.y = self.xs.copy()
-        self.gain = np.zeros((D, K))
-        self.valid = np.zeros((D, K), dtype=bool)
-        self.hsum = np.zeros((D, K, 2))
-        self.hnonneg = np.zeros((D, K, 2), dtype=bool)
-        self.hnonpos = np.zeros((D, K, 2), dtype=bool)
-        self.slot_alive = slot_alive
+@_inline
+def _flip(policy: int, coins: FloatArray, d: int, pointer: IntArray) -> int:
+    """1 for the alternative, 0 for the default choice, -1 if draw ``d``'s coins ran out."""
+    if policy != _COINS:
+        return policy
+    if pointer[d] >= coins.shape[1]:
+        return -1
+    coin = coins[d if coins.shape[0] > 1 else 0, pointer[d]]
+    pointer[d] += 1
+    return 1 if coin >= 0.5 else 0
 
-        # 7. updates: T[d, demanding actor, issue, actor] and their weighted offset
-        self.T = np.full((D, n, m, n), np.nan)
-        self.Uoff = np.zeros((D, n, m))
 
-        self.occ_slot = np.broadcast_to(np.arange(K), (D, K)).copy()
-        self.occ_alive = slot_alive.copy()
-        self.r_slot = np.zeros(D, dtype=np.int64)
-        self.realised: list[tuple[IntArray, IntArray, dict[str, np.ndarray]]] = []
+@_inline
+def _move_ok(move: float, x: float, history: float, hist_nonneg: bool, hist_nonpos: bool) -> bool:
+    """Rule 5 for one side: its new move from ``x``, after the moves in its history."""
+    size = abs(move)
+    end = x + move
+    return (
+        math.isfinite(move)
+        and size <= _SPAN
+        and size > MIN_MOVE
+        and end >= 0.0
+        and end <= _SPAN
+        and history + move <= _SPAN
+        and ((move > 0 and not hist_nonpos) or (move < 0 and not hist_nonneg))
+    )
 
-        bd, bk = np.nonzero(slot_alive)
-        if bd.size:
-            self._calculate(bd, bk)
 
-    # ---------------------------------------------------------------- kernels
-    @staticmethod
-    def _move_ok(m: FloatArray, xs: FloatArray, hsum: FloatArray, hnn: BoolArray, hnp: BoolArray) -> BoolArray:
-        """Rule 5 for one side: ``m`` the new move, the history before it."""
-        a = np.abs(m)
-        end = xs + m
-        return (
-            np.isfinite(m)
-            & (a <= _SPAN)
-            & (a > MIN_MOVE)
-            & (end >= 0.0)
-            & (end <= _SPAN)
-            & (hsum + m <= _SPAN)
-            & (((m > 0) & ~hnp) | ((m < 0) & ~hnn))
+@_jit
+def _calculate(
+    ks: IntArray,
+    cand: tuple,
+    state: tuple,
+    T: FloatArray,
+    Uoff: FloatArray,
+    S0: FloatArray,
+    policy: int,
+    coins: FloatArray,
+    d: int,
+    pointer: IntArray,
+    ok: BoolArray,
+) -> tuple[int, int]:
+    """Rules 3-5 for the candidates ``ks``: all ``i`` sides' bounds (rule 4) in order, then
+    all ``j`` sides'. Returns the number of at-target events and -1, or the side whose coins
+    ran out."""
+    actor, supply, ss, sd, ws, Ws, xd, x0s = cand
+    xs, move, y, history, nonneg, nonpos, gain, valid, fresh = state
+    for k in ks:  # 3. equal gain, i demands p and supplies q
+        x_iq, x_jp, x_ip, x_jq = xs[k, 0], xs[k, 1], xd[k, 0], xd[k, 1]
+        s_iq, s_jp, s_ip, s_jq = ss[k, 0], ss[k, 1], sd[k, 0], sd[k, 1]
+        dist_p = abs(x_ip - x_jp)
+        dist_q = abs(x_jq - x_iq)
+        ratio = (s_ip + s_jp) / (s_iq + s_jq)  # dq / dp, eq. (2)
+        dp = dist_p * ws[k, 1] / Ws[k, 1]
+        dq = dp * ratio
+        m_i = dq * Ws[k, 0] / ws[k, 0]
+        m_j = dist_p
+        if abs(m_i) > dist_q:  # i would pass x_jq: it moves there, j follows from (2)
+            dq = dist_q * ws[k, 0] / Ws[k, 0]
+            dp = dq / ratio
+            m_i = dist_q
+            m_j = dp * Ws[k, 1] / ws[k, 1]
+        move[k, 0] = -m_i if x_iq > x_jq else m_i
+        move[k, 1] = -m_j if x_jp > x_ip else m_j
+        g = abs(dq * s_iq - dp * s_ip)
+        gain[k] = g if math.isfinite(g) else 0.0
+        fresh[k] = True
+        ok[k] = (
+            _move_ok(move[k, 0], x_iq, history[k, 0], nonneg[k, 0], nonpos[k, 0])
+            and _move_ok(move[k, 1], x_jp, history[k, 1], nonneg[k, 1], nonpos[k, 1])
+            and g >= MIN_GAIN
         )
-
-    def _calculate(self, bd: IntArray, bk: IntArray) -> None:
-        """Rules 3-5 for the candidates ``(bd, bk)``; writes their state."""
-        xs, xd = self.xs[bd, bk], self.xd[bd, bk]
-        ss, sd, ws, Ws = self.ssup[bd, bk], self.sdem[bd, bk], self.wsup[bd, bk], self.Wsup[bd, bk]
-        hsum, hnn, hnp = self.hsum[bd, bk], self.hnonneg[bd, bk], self.hnonpos[bd, bk]
-        x_iq, x_jp, x_ip, x_jq = xs[:, 0], xs[:, 1], xd[:, 0], xd[:, 1]
-        s_iq, s_jp, s_ip, s_jq = ss[:, 0], ss[:, 1], sd[:, 0], sd[:, 1]
-        with np.errstate(all="ignore"):
-            dist_p = np.abs(x_ip - x_jp)
-            dist_q = np.abs(x_jq - x_iq)
-            ratio = (s_ip + s_jp) / (s_iq + s_jq)  # dq / dp, eq. (2)
-            dp = dist_p * ws[:, 1] / Ws[:, 1]
-            dq = dp * ratio
-            m_i = dq * Ws[:, 0] / ws[:, 0]
-            m_j = dist_p
-            over = np.abs(m_i) > dist_q
-            dq2 = dist_q * ws[:, 0] / Ws[:, 0]
-            dp2 = dq2 / ratio
-            dp = np.where(over, dp2, dp)
-            dq = np.where(over, dq2, dq)
-            m_i = np.where(over, dist_q, m_i)
-            m_j = np.where(over, dp2 * Ws[:, 1] / ws[:, 1], m_j)
-            m_i = np.where(x_iq > x_jq, -m_i, m_i)
-            m_j = np.where(x_jp > x_ip, -m_j, m_j)
-            move = np.stack([m_i, m_j], axis=-1)
-            gain = np.abs(dq * s_iq - dp * s_ip)
-        ok = [self._move_ok(move[:, s], xs[:, s], hsum[:, s], hnn[:, s], hnp[:, s]) for s in (0, 1)]
-        valid = ok[0] & ok[1] & (gain >= MIN_GAIN)
-        state = {"move": move, "gain": np.where(np.isfinite(gain), gain, 0.0), "valid": valid}
-        for side in (0, 1):
-            self._check_nbs(bd, bk, side, valid, xs, xd, ss, sd, ws, Ws, hsum, hnn, hnp, state)
-        state["valid"] = np.where(
-            valid,
-            self._move_ok(state["move"][:, 0], xs[:, 0], hsum[:, 0], hnn[:, 0], hnp[:, 0])
-            & self._move_ok(state["move"][:, 1], xs[:, 1], hsum[:, 1], hnn[:, 1], hnp[:, 1]),
-            False,
-        )
-        self.move[bd, bk] = state["move"]
-        self.y[bd, bk] = xs + state["move"]
-        self.gain[bd, bk] = state["gain"]
-        self.valid[bd, bk] = state["valid"]
-
-    def _check_nbs(
-        self,
-        bd: IntArray,
-        bk: IntArray,
-        s: int,
-        rows: BoolArray,
-        xs: FloatArray,
-        xd: FloatArray,
-        ss: FloatArray,
-        sd: FloatArray,
-        ws: FloatArray,
-        Ws: FloatArray,
-        hsum: FloatArray,
-        hnn: BoolArray,
-        hnp: BoolArray,
-        state: dict[str, np.ndarray],
-    ) -> None:
-        """Rule 4 for side ``s`` of the rows valid under rule 5 (both sides are checked)."""
+    events = 0
+    for s in range(2):  # 4. side s's forecast, with s at x_S (nbs0) and at y_S (nbs1)
         o = 1 - s
-        if not rows.any():
-            return
-        move = state["move"]
-        issue = self.sup[bd, bk, s]
-        a_s, a_o = self.actor[bd, bk, s], self.actor[bd, bk, o]
-        upd = self.T[bd, a_o, issue, a_s]
-        has = ~np.isnan(upd)
-        Uo = self.Uoff[bd, a_o, issue]
-        S0 = self.S0[bd, issue]
-        W, wS, x0 = Ws[:, s], ws[:, s], self.x0s[bd, bk, s]
-        y_s = xs[:, s] + move[:, s]
-        with np.errstate(all="ignore"):
-            base = S0 + Uo - wS * np.where(has, upd, x0)
-            nbs0 = (base + wS * xs[:, s]) / W
-            nbs1 = (base + wS * y_s) / W
-            target = xd[:, o]
-            at_target = np.abs(target - nbs0) <= _AT_TARGET
-            crossing = (target - nbs0) * (target - nbs1) < 0
-        adjust = rows & ((crossing & ~at_target) | self._cut_at_target(bd, rows & at_target))
-        if not adjust.any():
-            return
-        with np.errstate(all="ignore"):
-            numerator = np.where(has, S0 + Uo, S0 + Uo - wS * x0 + wS * xs[:, s])
-            delta = np.where(at_target, 0.0, np.abs((target * W - numerator) / wS))
+        for k in ks:
+            if not ok[k]:
+                continue
+            issue = supply[k, s]
+            upd = T[actor[k, o], issue, actor[k, s]]
+            has = not math.isnan(upd)
+            Uo = Uoff[actor[k, o], issue]
+            W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
+            base = S0[issue] + Uo - wS * (upd if has else x0)
+            nbs0 = (base + wS * xs[k, s]) / W
+            nbs1 = (base + wS * (xs[k, s] + move[k, s])) / W
+            target = xd[k, o]
+            on_target = abs(target - nbs0) <= _AT_TARGET
+            if on_target:
+                events += 1
+                cut = _flip(policy, coins, d, pointer)
+                if cut < 0:
+                    return events, s
+                if not cut:
+                    continue
+            elif not (target - nbs0) * (target - nbs1) < 0:
+                continue
+            # cut the move so that the forecast lands on the partner (on target: to nothing)
+            numerator = S0[issue] + Uo if has else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
+            delta = 0.0 if on_target else abs((target * W - numerator) / wS)
             d_s = delta * wS / W
-            d_o = d_s * (ss[:, s] + sd[:, o]) / (sd[:, s] + ss[:, o])
-            m_o = np.abs(d_o * Ws[:, o] / ws[:, o])
-            m_s = delta
-            m_o = np.where(xs[:, o] > xd[:, s], -m_o, m_o)
-            m_s = np.where(xs[:, s] > xd[:, o], -m_s, m_s)
-            gain = np.abs(d_o * ss[:, o] - d_s * sd[:, o])
-        new = np.empty_like(move)
-        new[:, s], new[:, o] = m_s, m_o
-        ok = self._move_ok(m_s, xs[:, s], hsum[:, s], hnn[:, s], hnp[:, s]) & self._move_ok(
-            m_o, xs[:, o], hsum[:, o], hnn[:, o], hnp[:, o]
+            d_o = d_s * (ss[k, s] + sd[k, o]) / (sd[k, s] + ss[k, o])
+            m_o = abs(d_o * Ws[k, o] / ws[k, o])
+            move[k, s] = -delta if xs[k, s] > xd[k, o] else delta
+            move[k, o] = -m_o if xs[k, o] > xd[k, s] else m_o
+            g = abs(d_o * ss[k, o] - d_s * sd[k, o])
+            gain[k] = g if math.isfinite(g) else 0.0
+    for k in ks:  # 5. validity
+        valid[k] = (
+            ok[k]
+            and _move_ok(move[k, 0], xs[k, 0], history[k, 0], nonneg[k, 0], nonpos[k, 0])
+            and _move_ok(move[k, 1], xs[k, 1], history[k, 1], nonneg[k, 1], nonpos[k, 1])
         )
-        state["move"] = np.where(adjust[:, None], new, move)
-        state["gain"] = np.where(adjust, np.where(np.isfinite(gain), gain, 0.0), state["gain"])
-        state["valid"] = np.where(adjust, ok, state["valid"])
+        y[k, 0] = xs[k, 0] + move[k, 0]
+        y[k, 1] = xs[k, 1] + move[k, 1]
+    return events, -1
 
-    def _cut_at_target(self, bd: IntArray, events: BoolArray) -> BoolArray:
-        """Rule 4 when the forecast already sits on the demander's position: cut or pass."""
-        if not events.any():
-            return events
-        ed = bd[events]
-        np.add.at(self.target.events, ed, 1)
-        if self.target.policy == "pass":
-            return np.zeros_like(events)
-        if self.target.policy == "cut":
-            return events.copy()
-        rank = _rank_within(ed)
-        idx = self.target.pointer[ed] + rank
-        short = idx >= self.target.coins.shape[1]
-        if short.any():
-            raise DrawsExhausted("target", int(ed[short][0]), self.target.coins.shape[1])
-        out = np.zeros_like(events)
-        out[events] = self.target.coins[ed, idx] >= 0.5
-        np.add.at(self.target.pointer, ed, 1)
-        return out
 
-    def _recalculate(self, bd: IntArray, bk: IntArray) -> None:
-        """Rule 7 for candidates ``(bd, bk)`` touched by the draw's realised exchange."""
-        rk = self.r_slot[bd]
-        r_actor, r_sup, r_y = self.actor[bd, rk], self.sup[bd, rk], self.y[bd, rk]
-        act, sup = self.actor[bd, bk], self.sup[bd, bk]
-        m0 = (act == r_actor[:, :1]) & (sup == r_sup[:, :1])
-        m1 = (act == r_actor[:, 1:]) & (sup == r_sup[:, 1:])
-        matched = m0 | m1
-        self.xs[bd, bk] = np.where(m0, r_y[:, :1], np.where(m1, r_y[:, 1:], self.xs[bd, bk]))
-        commit = matched & matched.any(1, keepdims=True)
-        mv = self.move[bd, bk]
-        self.hsum[bd, bk] += np.where(commit, mv, 0.0)
-        self.hnonneg[bd, bk] |= commit & (mv >= 0)
-        self.hnonpos[bd, bk] |= commit & (mv <= 0)
-        self._calculate(bd, bk)
+@_jit
+def _pair_codes(left: BoolArray, present: BoolArray, p: int, q: int, code: IntArray) -> None:
+    """Rule 1's groups on the pair ``(p, q)``: bit 0 left of ``O_p``, bit 1 left of ``O_q``; -1 absent."""
+    for a in range(left.shape[0]):
+        code[a] = (int(left[a, p]) | int(left[a, q]) << 1) if present[a, p] and present[a, q] else -1
 
-    def _write_updates(self, rd: IntArray) -> None:
-        """Rule 7: record the realised exchange's voting positions per (demander, issue)."""
-        rk = self.r_slot[rd]
-        act, sup, y, x0 = self.actor[rd, rk], self.sup[rd, rk], self.y[rd, rk], self.x0s[rd, rk]
-        for s in (0, 1):
-            o = 1 - s
-            mover, demander, issue = act[:, s], act[:, o], sup[:, s]
-            old = self.T[rd, demander, issue, mover]
-            has = ~np.isnan(old)
-            new = np.where(~has, y[:, s], np.where(x0[:, s] <= old, np.minimum(old, y[:, s]), np.maximum(old, y[:, s])))
-            base = np.where(has, old, self.x0[rd, mover, issue])
-            self.Uoff[rd, demander, issue] += self.w[rd, mover, issue] * (new - base)
-            self.T[rd, demander, issue, mover] = new
 
-    # ------------------------------------------------------------------ loop
-    def _append(self, draws: IntArray, slots: IntArray) -> None:
-        col = np.zeros((self.D, 1), dtype=np.int64)
-        alive = np.zeros((self.D, 1), dtype=bool)
-        col[draws, 0] = slots
-        alive[draws, 0] = True
-        self.occ_slot = np.concatenate([self.occ_slot, col], axis=1)
-        self.occ_alive = np.concatenate([self.occ_alive, alive], axis=1)
+@_jit
+def _candidates(left: BoolArray, present: BoolArray) -> tuple[IntArray, IntArray]:
+    """Rule 1: each candidate's two actors and issue pair ``(p, q)``, in creation order."""
+    n, m = left.shape
+    code = np.empty(n, dtype=np.int64)
+    count = 0
+    for p in range(m):
+        for q in range(p + 1, m):
+            _pair_codes(left, present, p, q, code)
+            for first, second in ((0, 3), (1, 2)):
+                count += np.sum(code == first) * np.sum(code == second)
+    actors = np.empty((count, 2), dtype=np.int64)
+    pairs = np.empty((count, 2), dtype=np.int64)
+    k = 0
+    for p in range(m):
+        for q in range(p + 1, m):
+            _pair_codes(left, present, p, q, code)
+            for first, second in ((0, 3), (1, 2)):  # (A, D), then (B, C)
+                for a in range(n):
+                    if code[a] != first:
+                        continue
+                    for b in range(n):
+                        if code[b] == second:
+                            actors[k, 0], actors[k, 1] = a, b
+                            pairs[k, 0], pairs[k, 1] = p, q
+                            k += 1
+    return actors, pairs
 
-    def _sort(self) -> None:
-        """decide's in-place stable sort by gain, highest first; gains within the
-        tolerance (chained) count as equal and keep their list order. Dead
-        occurrences go to the end and are cut off."""
-        D = self.D
-        alive = self.occ_alive
-        g = np.where(alive, self.gain[np.arange(D)[:, None], self.occ_slot], -np.inf)
-        by_gain = np.argsort(-g, axis=1, kind="stable")
-        gs = np.take_along_axis(g, by_gain, axis=1)
-        with np.errstate(invalid="ignore"):
-            brk = (gs[:, :-1] - gs[:, 1:]) > self.tol
-        brk |= np.isneginf(gs[:, 1:]) & ~np.isneginf(gs[:, :-1])
-        cluster_sorted = np.concatenate([np.zeros((D, 1), dtype=np.int64), np.cumsum(brk, axis=1)], axis=1)
-        cluster = np.empty_like(cluster_sorted)
-        np.put_along_axis(cluster, by_gain, cluster_sorted, axis=1)
-        perm = np.argsort(cluster * g.shape[1] + np.arange(g.shape[1]), axis=1)
-        L = int(alive.sum(1).max())
-        perm = perm[:, :L]
-        self.occ_slot = np.take_along_axis(self.occ_slot, perm, axis=1)
-        self.occ_alive = np.take_along_axis(alive, perm, axis=1)
-        self.occ_cluster = np.take_along_axis(cluster, perm, axis=1)
 
-    def run(self) -> None:
-        D = self.D
-        step = 0
-        while True:
-            active = self.occ_alive.any(1)
-            if not active.any():
-                break
-            self._sort()
-            L = self.occ_alive.shape[1]
-            ad = np.nonzero(active)[0]
-            tie = np.zeros(D, dtype=bool)
-            if L > 1:
-                tie[ad] = self.occ_alive[ad, 1] & (self.occ_cluster[ad, 1] == self.occ_cluster[ad, 0])
-            take_second = np.zeros(D, dtype=bool)
-            td = np.nonzero(tie)[0]
-            if td.size:
-                self.ties[td] += 1
-                if self.tie.policy == "head":
-                    coin = np.zeros(td.size)
+@_jit
+def _weighted_sums(w: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``W`` and ``sum_a w x`` per issue (1), summed in actor order as NumPy sums them."""
+    n, m = x.shape
+    W = np.zeros(m)
+    S = np.zeros(m)
+    for e in range(m):
+        if n:
+            W[e], S[e] = w[0, e], w[0, e] * x[0, e]
+        for a in range(1, n):
+            W[e] += w[a, e]
+            S[e] += w[a, e] * x[a, e]
+    return W, S
+
+
+@_inline
+def _sort(lst: IntArray, L: int, gain: FloatArray, fresh: BoolArray, tol: float, work: tuple) -> int:
+    """Rule 6: sort the list ``lst[:L]`` in place by gain, highest first, stably; gains within
+    ``tol`` of the next (chained) form a cluster that keeps its list order. Returns the size of
+    the first cluster.
+
+    The list is mostly sorted already: its entries split into a run of non-increasing gains
+    and the rest (gains recomputed since the last sort, ``fresh``, and entries out of order),
+    which are sorted and merged in, equal gains by list position as a stable sort has them.
+    """
+    run, rest, merged, keys, order, sorted_lst = work
+    n_run = n_rest = 0
+    last = np.inf
+    for i in range(L):
+        k = lst[i]
+        if fresh[k] or gain[k] > last:
+            rest[n_rest] = i
+            n_rest += 1
+        else:
+            run[n_run] = i
+            n_run += 1
+            last = gain[k]
+        fresh[k] = False
+    for j in range(n_rest):
+        keys[j] = -gain[lst[rest[j]]]
+    if n_rest > _SHORT:
+        order[:n_rest] = np.argsort(keys[:n_rest], kind="mergesort")
+    else:  # stable insertion sort
+        for j in range(n_rest):
+            t = j
+            while t > 0 and keys[order[t - 1]] > keys[j]:
+                order[t] = order[t - 1]
+                t -= 1
+            order[t] = j
+    a = b = 0
+    for t in range(L):
+        if b < n_rest:
+            i = rest[order[b]]
+            take_run = a < n_run and (
+                gain[lst[run[a]]] > gain[lst[i]] or (gain[lst[run[a]]] == gain[lst[i]] and run[a] < i)
+            )
+        else:
+            take_run = True
+        if take_run:
+            merged[t] = run[a]
+            a += 1
+        else:
+            merged[t] = i
+            b += 1
+    first = 0
+    start = 0
+    for t in range(1, L + 1):
+        if t == L or gain[lst[merged[t - 1]]] - gain[lst[merged[t]]] > tol:
+            if t - start > _SHORT:  # a cluster, in list order
+                merged[start:t].sort()
+            else:
+                for j in range(start + 1, t):
+                    i = merged[j]
+                    while j > start and merged[j - 1] > i:
+                        merged[j] = merged[j - 1]
+                        j -= 1
+                    merged[j] = i
+            if start == 0:
+                first = t
+            start = t
+    for t in range(L):
+        sorted_lst[t] = lst[merged[t]]
+    lst[:L] = sorted_lst[:L]
+    return first
+
+
+@_inline
+def _write_updates(
+    r: int, cand: tuple, state: tuple, x: FloatArray, w: FloatArray, T: FloatArray, Uoff: FloatArray
+) -> None:
+    """Rule 7: record realised candidate ``r``'s voting positions per (demander, issue)."""
+    actor, supply = cand[0], cand[1]
+    x0s = cand[7]
+    y = state[2]
+    for s in range(2):
+        mover, demander, issue = actor[r, s], actor[r, 1 - s], supply[r, s]
+        old = T[demander, issue, mover]
+        if math.isnan(old):
+            new, base = y[r, s], x[mover, issue]
+        else:
+            new = min(old, y[r, s]) if x0s[r, s] <= old else max(old, y[r, s])
+            base = old
+        Uoff[demander, issue] += w[mover, issue] * (new - base)
+        T[demander, issue, mover] = new
+
+
+@_inline
+def _pass(
+    r: int,
+    lst: IntArray,
+    L: int,
+    alive: BoolArray,
+    cand: tuple,
+    state: tuple,
+    T: FloatArray,
+    Uoff: FloatArray,
+    S0: FloatArray,
+    policy: int,
+    coins: FloatArray,
+    d: int,
+    pointer: IntArray,
+    work: tuple,
+) -> tuple[int, int]:
+    """Rule 7 after realising candidate ``r``: drop the list's invalid entries; recompute the
+    touched ones in list order, in batches (an entry's ``t``-th listing in batch ``t``). Returns
+    the at-target events and -1, or the phase (``1 + 2 t + side``) whose coins ran out."""
+    actor, supply = cand[0], cand[1]
+    xs, move, y, history, nonneg, nonpos, _, valid, _ = state
+    todo, repeat, seen, batch, slots, ok = work
+    a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
+    n_todo = 0
+    repeats = 0
+    for i in range(L):
+        k = lst[i]
+        alive[i] = alive[i] and valid[k]
+        if not alive[i]:
+            continue
+        touched = False  # shares an (actor, supplied issue) or an (actor, demanded issue) with r
+        for s in range(2):
+            a, sup, dem = actor[k, s], supply[k, s], supply[k, 1 - s]
+            touched |= (a == a0 and (sup == q0 or dem == q1)) or (a == a1 and (sup == q1 or dem == q0))
+        if touched:
+            todo[n_todo] = i
+            repeat[n_todo] = seen[k]
+            seen[k] += 1
+            repeats = max(repeats, seen[k])
+            n_todo += 1
+    for c in range(n_todo):
+        seen[lst[todo[c]]] = 0
+    events = 0
+    for t in range(repeats):
+        y_r = (y[r, 0], y[r, 1])
+        nb = 0
+        for c in range(n_todo):
+            i = todo[c]
+            k = lst[i]
+            if repeat[c] != t:
+                continue
+            if not valid[k]:
+                alive[i] = False
+                continue
+            batch[nb] = i
+            slots[nb] = k
+            nb += 1
+            for s in range(2):  # a side whose position moved keeps its move in its history
+                if actor[k, s] == actor[r, 0] and supply[k, s] == supply[r, 0]:
+                    xs[k, s] = y_r[0]
+                elif actor[k, s] == actor[r, 1] and supply[k, s] == supply[r, 1]:
+                    xs[k, s] = y_r[1]
                 else:
-                    need = self.tie.pointer[td]
-                    short = need >= self.tie.coins.shape[1]
-                    if short.any():
-                        raise DrawsExhausted("tie", int(td[short][0]), self.tie.coins.shape[1])
-                    coin = self.tie.coins[td, need]
-                    self.tie.pointer[td] += 1
-                take_second[td] = coin >= 0.5
-            chosen = take_second.astype(np.int64)
-            slot = self.occ_slot[ad, chosen[ad]]
-            self.occ_alive[ad, chosen[ad]] = False
-            if td.size:
-                moved = take_second[td]
-                # the head goes to the end of the list; or the runner-up is appended again
-                self.occ_alive[td[moved], 0] = False
-                self._append(td, self.occ_slot[td, np.where(moved, 0, 1)])
-            ok = self.valid[ad, slot]
-            rd, rk = ad[ok], slot[ok]
-            if rd.size:
-                self.r_slot[rd] = rk
-                self.realised.append(
-                    (
-                        rd,
-                        np.full(rd.size, step),
-                        {
-                            "slot": rk,
-                            "before": self.xs[rd, rk].copy(),
-                            "move": self.move[rd, rk].copy(),
-                            "y": self.y[rd, rk].copy(),
-                            "gain": self.gain[rd, rk].copy(),
-                        },
-                    )
-                )
-                self._write_updates(rd)
-                self._pass(rd)
-            step += 1
+                    continue
+                history[k, s] += move[k, s]
+                nonneg[k, s] |= move[k, s] >= 0
+                nonpos[k, s] |= move[k, s] <= 0
+        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok)
+        events += found
+        if side >= 0:
+            return events, 1 + 2 * t + side
+        for c in range(nb):
+            alive[batch[c]] = valid[slots[c]]
+    return events, -1
 
-    def _pass(self, rd: IntArray) -> None:
-        """Drop invalid candidates of the draws ``rd``; recalculate the touched ones in list order."""
-        occ_slot, occ_alive = self.occ_slot[rd], self.occ_alive[rd]
-        rows = rd[:, None]
-        occ_alive &= self.valid[rows, occ_slot]
-        rk = self.r_slot[rd]
-        rs, rdm = self.ksup[rd, rk], self.kdem[rd, rk]  # (R, 2): keys of R's sides
-        ks, kd = self.ksup[rd], self.kdem[rd]  # (R, K, 2)
-        hit = (ks == rs[:, None, :1]) | (ks == rs[:, None, 1:]) | (kd == rdm[:, None, :1]) | (kd == rdm[:, None, 1:])
-        touched = hit.any(-1)[np.arange(rd.size)[:, None], occ_slot]
-        todo = occ_alive & touched
-        ri, ci = np.nonzero(todo)
-        if ri.size:
-            # repeat index: how many earlier occurrences of the same slot in this draw
-            keys = ri.astype(np.int64) * max(self.K, 1) + occ_slot[ri, ci]
-            rep = _rank_within(keys)
-            for r in range(int(rep.max()) + 1):
-                sel = rep == r
-                bri, bci = ri[sel], ci[sel]
-                bd, bk = rd[bri], occ_slot[bri, bci]
-                live = self.valid[bd, bk]
-                occ_alive[bri[~live], bci[~live]] = False
-                bd, bk, bri, bci = bd[live], bk[live], bri[live], bci[live]
-                if bd.size:
-                    self._recalculate(bd, bk)
-                    dead = ~self.valid[bd, bk]
-                    occ_alive[bri[dead], bci[dead]] = False
-        self.occ_alive[rd] = occ_alive
 
-    # ---------------------------------------------------------------- output
-    def finish(self, salience_weight: float, fixed_weight: float) -> tuple[FloatArray, FloatArray]:
-        """Rule 8: voting positions and the next round's positions."""
-        vote = self.x0.copy()
-        new = self.x0.copy()
-        for rd, _, rec in self.realised:
-            rk = rec["slot"]
-            act, sup = self.actor[rd, rk], self.sup[rd, rk]
-            y = self.y[rd, rk]
-            for s in (0, 1):
-                a, issue = act[:, s], sup[:, s]
-                x0 = self.x0[rd, a, issue]
-                vote[rd, a, issue] = y[:, s]
-                f = (1.0 - self.sal[rd, a, issue]) * salience_weight + fixed_weight
-                new[rd, a, issue] = x0 + f * (y[:, s] - x0)
-        return vote, new
+@_jit
+def _round(
+    x: FloatArray,
+    sal: FloatArray,
+    w: FloatArray,
+    present: BoolArray,
+    tol: float,
+    tie_policy: int,
+    tie_coins: FloatArray,
+    target_policy: int,
+    target_coins: FloatArray,
+    d: int,
+    pointers: IntArray,
+) -> tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray, int, int, int, int, int]:
+    """Rules 1-7: one round of draw ``d`` from positions ``x``.
 
-    def records(self, round_: int) -> dict[str, np.ndarray]:
-        """The round's realised exchanges as flat arrays (0-100 units)."""
-        if not self.realised:
-            return _empty_records()
-        rd = np.concatenate([r[0] for r in self.realised])
-        order = np.concatenate([r[1] for r in self.realised])
-        rk = np.concatenate([r[2]["slot"] for r in self.realised])
-        before = np.concatenate([r[2]["before"] for r in self.realised])
-        move = np.concatenate([r[2]["move"] for r in self.realised])
-        y = np.concatenate([r[2]["y"] for r in self.realised])
-        gain = np.concatenate([r[2]["gain"] for r in self.realised])
-        srt = np.lexsort((order, rd))
-        rd, order, rk = rd[srt], order[srt], rk[srt]
-        before, move, y, gain = before[srt], move[srt], y[srt], gain[srt]
-        act, sup = self.actor[rd, rk], self.sup[rd, rk]
-        rank = np.zeros(rd.size, dtype=np.int64)
-        if rd.size:
-            first = np.r_[True, rd[1:] != rd[:-1]]
-            starts = np.maximum.accumulate(np.where(first, np.arange(rd.size), 0))
-            rank = np.arange(rd.size) - starts
-        return {
-            "draw": rd.astype(np.int64),
-            "round": np.full(rd.size, round_, dtype=np.int64),
-            "order": rank,
-            "actor_i": act[:, 0].astype(np.int64),
-            "actor_j": act[:, 1].astype(np.int64),
-            "issue_i": sup[:, 0].astype(np.int64),
-            "issue_j": sup[:, 1].astype(np.int64),
-            "before_i": before[:, 0],
-            "before_j": before[:, 1],
-            "move_i": move[:, 0],
-            "move_j": move[:, 1],
-            "vote_i": y[:, 0],
-            "vote_j": y[:, 1],
-            "gain": gain,
-        }
+    Returns the candidates' actors and supplied issues, the realised candidates and their
+    records (before, move, vote per side, gain), the candidates' final votes, the ties and
+    at-target events, and the kind of coins that ran out or ``_STUCK`` (-1: neither) with its
+    step and phase.
+    """
+    n, m = x.shape
+    W, S0 = _weighted_sums(w, x)
+    left = np.empty((n, m), dtype=np.bool_)
+    for e in range(m):
+        nbs = S0[e] / W[e] if W[e] > 0 else 0.0
+        for a in range(n):
+            left[a, e] = x[a, e] <= nbs + _LEFT_TOLERANCE
+    pair_actors, pairs = _candidates(left, present)
+    K = pair_actors.shape[0]
+
+    # 2. roles: i has the larger s_p / s_q; i supplies q, j supplies p
+    actor = np.empty((K, 2), dtype=np.int64)
+    supply = np.empty((K, 2), dtype=np.int64)
+    for k in range(K):
+        a, b = pair_actors[k, 0], pair_actors[k, 1]
+        p, q = pairs[k, 0], pairs[k, 1]
+        lhs, rhs = sal[a, p] * sal[b, q], sal[b, p] * sal[a, q]
+        b_is_i = lhs < rhs - 1e-12 * max(abs(lhs), abs(rhs))
+        actor[k, 0], actor[k, 1] = (b, a) if b_is_i else (a, b)
+        supply[k, 0], supply[k, 1] = q, p
+    s_sup, s_dem, w_sup, W_sup = np.empty((K, 2)), np.empty((K, 2)), np.empty((K, 2)), np.empty((K, 2))
+    x_dem, x_start = np.empty((K, 2)), np.empty((K, 2))
+    for k in range(K):
+        for s in range(2):
+            a, e, f = actor[k, s], supply[k, s], supply[k, 1 - s]
+            s_sup[k, s], s_dem[k, s], w_sup[k, s], W_sup[k, s] = sal[a, e], sal[a, f], w[a, e], W[e]
+            x_dem[k, s], x_start[k, s] = x[a, f], x[a, e]
+    cand = (actor, supply, s_sup, s_dem, w_sup, W_sup, x_dem, x_start)
+    state = (
+        x_start.copy(),
+        np.zeros((K, 2)),
+        x_start.copy(),
+        np.zeros((K, 2)),
+        np.zeros((K, 2), dtype=np.bool_),
+        np.zeros((K, 2), dtype=np.bool_),
+        np.zeros(K),
+        np.zeros(K, dtype=np.bool_),
+        np.zeros(K, dtype=np.bool_),
+    )
+    xs, move, y, _, _, _, gain, valid, fresh = state
+    # 7. updates: T[demanding actor, issue, actor] and their weighted offset of the forecast
+    T = np.full((n, m, n), np.nan)
+    Uoff = np.zeros((n, m))
+    work = (
+        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1, dtype=np.int64),
+        np.zeros(K, dtype=np.int64),
+        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1, dtype=np.int64),
+        np.zeros(K, dtype=np.bool_),
+    )
+    order_work = (
+        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1),
+        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1, dtype=np.int64),
+    )
+    realised = np.empty(K + 1, dtype=np.int64)
+    records = np.empty((K + 1, 7))
+    ties = 0
+    events, side = _calculate(
+        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work[5]
+    )
+    if side >= 0:
+        return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, -1, side
+
+    # 6. the list: entries (candidates) in list order, one more slot for an entry appended on a tie
+    lst = np.empty(K + 1, dtype=np.int64)
+    lst[:K] = np.arange(K)
+    alive = np.ones(K + 1, dtype=np.bool_)
+    L = K
+    n_real = 0
+    step = 0
+    while L > 0:
+        first = _sort(lst, L, gain, fresh, tol, order_work)
+        tie = first > 1
+        chosen = 0
+        if tie:
+            ties += 1
+            stuck = tie_policy == _NEVER  # invalid heads forever: none is realised, the cluster stays
+            for i in range(first):
+                stuck &= not valid[lst[i]]
+            if stuck:
+                return actor, supply, realised[:0], records[:0], y, ties, events, _STUCK, step, 0
+            chosen = _flip(tie_policy, tie_coins, d, pointers[_TIE])
+            if chosen < 0:
+                return actor, supply, realised[:0], records[:0], y, ties, events, _TIE, step, 0
+        r = lst[chosen]
+        alive[:L] = True
+        alive[chosen] = False
+        if tie:  # the head goes to the end of the list; or the runner-up is listed once more
+            alive[0] = False
+            lst[L] = lst[1 - chosen]
+            alive[L] = True
+            L += 1
+        if valid[r]:
+            if n_real == realised.shape[0]:
+                realised = np.concatenate((realised, np.empty(n_real, dtype=np.int64)))
+                records = np.concatenate((records, np.empty((n_real, 7))))
+            realised[n_real] = r
+            records[n_real] = (xs[r, 0], xs[r, 1], move[r, 0], move[r, 1], y[r, 0], y[r, 1], gain[r])
+            n_real += 1
+            _write_updates(r, cand, state, x, w, T, Uoff)
+            found, phase = _pass(
+                r, lst, L, alive, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work
+            )
+            events += found
+            if phase >= 0:
+                return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, phase
+        kept = 0
+        for i in range(L):
+            if alive[i]:
+                lst[kept] = lst[i]
+                kept += 1
+        L = kept
+        step += 1
+    return actor, supply, realised[:n_real], records[:n_real], y, ties, events, -1, 0, 0
+
+
+@_jit
+def _simulate(
+    x: FloatArray,
+    sal: FloatArray,
+    w: FloatArray,
+    present: BoolArray,
+    rounds: int,
+    tol: float,
+    salience_weight: float,
+    fixed_weight: float,
+    tie_policy: int,
+    tie_coins: FloatArray,
+    target_policy: int,
+    target_coins: FloatArray,
+) -> tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]:
+    """All rounds of all draws (0-100 units). Returns positions ``(D, R + 1, n, m)``, voting
+    positions ``(D, R, n, m)``, ties and at-target events ``(D, R)``, coins used ``(2, D)``;
+    per draw the coins that ran out or a round that never ends, ``(kind, round, step, phase)``
+    (kind -1: neither; the run stops after that round); and the realised exchanges, ``(7, E)``
+    integer fields (draw, round, order, actors, issues) and ``(7, E)`` floats (before, move,
+    vote per side, gain)."""
+    D, n, m = x.shape
+    positions = np.empty((D, rounds + 1, n, m))
+    voting = np.empty((D, rounds, n, m))
+    positions[:, 0] = x
+    ties = np.zeros((D, rounds), dtype=np.int64)
+    events = np.zeros((D, rounds), dtype=np.int64)
+    pointers = np.zeros((2, D), dtype=np.int64)
+    short = np.full((D, 4), -1, dtype=np.int64)
+    ints = np.empty((7, 64), dtype=np.int64)
+    floats = np.empty((7, 64))
+    E = 0
+    for t in range(rounds):
+        for d in range(D):
+            x0, vote, new = positions[d, t], voting[d, t], positions[d, t + 1]
+            actor, supply, realised, records, y, ties[d, t], events[d, t], kind, step, phase = _round(
+                x0, sal[d], w[d], present, tol, tie_policy, tie_coins, target_policy, target_coins, d, pointers
+            )
+            if kind >= 0:
+                short[d, 0], short[d, 1], short[d, 2], short[d, 3] = kind, t, step, phase
+                continue
+            # 8. voting positions (the last vote of each exchange's current state) and eq. (4)
+            vote[:] = x0
+            new[:] = x0
+            for e in range(realised.shape[0]):
+                k = realised[e]
+                for s in range(2):
+                    a, issue = actor[k, s], supply[k, s]
+                    start = x0[a, issue]
+                    vote[a, issue] = y[k, s]
+                    f = (1.0 - sal[d, a, issue]) * salience_weight + fixed_weight
+                    new[a, issue] = start + f * (y[k, s] - start)
+            if E + realised.shape[0] > ints.shape[1]:
+                size = max(2 * ints.shape[1], E + realised.shape[0])
+                grown_i, grown_f = np.empty((7, size), dtype=np.int64), np.empty((7, size))
+                grown_i[:, :E], grown_f[:, :E] = ints[:, :E], floats[:, :E]
+                ints, floats = grown_i, grown_f
+            for e in range(realised.shape[0]):
+                k = realised[e]
+                ints[0, E], ints[1, E], ints[2, E] = d, t, e
+                ints[3, E], ints[4, E], ints[5, E], ints[6, E] = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+                floats[:, E] = records[e]
+                E += 1
+        if np.any(short[:, 0] >= 0):
+            break
+    return positions, voting, ties, events, pointers, short, ints[:, :E], floats[:, :E]
 
 
 def run_issues(problems: dict[str, BargainingProblem], detail: bool = True) -> dict[str, BargainingResult]:
