@@ -54,7 +54,7 @@ from standoff.engines.deterrence import (
     simulate,
 )
 from standoff.scenario.load import LoadedScenario
-from standoff.scenario.model import Crisis, Policy, Quantity
+from standoff.scenario.model import CRISIS_QUANTITIES, Crisis, Policy, Quantity
 
 BASELINE = Policy(
     id="baseline",
@@ -203,7 +203,7 @@ def simulate_options(
     crisis_draws = None
     if sc.crisis is not None:
         crisis_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
-        crisis_draws = {name: _sample(getattr(sc.crisis, name), crisis_rng, paths, name) for name in _CRISIS}
+        crisis_draws = {name: _sample(getattr(sc.crisis, name), crisis_rng, paths, name) for name in CRISIS_QUANTITIES}
     chosen = [BASELINE, *sc.policies]
     if options:
         unknown = set(options) - {p.id for p in chosen}
@@ -258,18 +258,6 @@ def compare(
 def _elapsed(loaded: LoadedScenario) -> int:
     det = loaded.scenario.deterrence
     return 0 if det is None else max(0, _months(loaded.scenario.as_of, det.shock_date))
-
-
-_CRISIS = (
-    "p_win",
-    "proposer_cost",
-    "receiver_cost_low",
-    "receiver_cost_high",
-    "discount_proposer",
-    "discount_receiver",
-    "precondition",
-    "increment",
-)
 
 
 def _deterrence_outcome(run: DeterrenceResult, quiet: np.ndarray, elapsed: int) -> DeterrenceOutcome:

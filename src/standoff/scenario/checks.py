@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from standoff.corpus.documents import Corpus, normalise_text
+from standoff.scenario.model import CRISIS_QUANTITIES
 
 Found = tuple[str, str]
 
@@ -90,16 +91,6 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
     return found
 
 
-CRISIS_QUANTITIES = (
-    "p_win",
-    "proposer_cost",
-    "receiver_cost_low",
-    "receiver_cost_high",
-    "discount_proposer",
-    "discount_receiver",
-    "precondition",
-    "increment",
-)
 UNIT_QUANTITIES = ("p_win", "discount_proposer", "discount_receiver", "precondition", "increment")
 
 

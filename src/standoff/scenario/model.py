@@ -292,6 +292,10 @@ class Crisis(_Strict):
     horizons: list[int] = Field(default_factory=lambda: [1, 3, 6, 12])
 
 
+#: The crisis section's uncertain inputs, in the order of its fields.
+CRISIS_QUANTITIES = tuple(name for name, f in Crisis.model_fields.items() if f.annotation is Quantity)
+
+
 class Policy(_Sourced):
     """A policy option: a named patch of the deterrence and crisis inputs, with its rationale."""
 
