@@ -77,7 +77,20 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     try:
         yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        _admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+        _drop(name)
+
+
+def _drop(name: str, tries: int = 40) -> None:
+    """Drop a test database. FORCE cannot end a server process of another role (an autovacuum worker
+    that just connected to the new database): wait for it and try again."""
+    for attempt in range(tries):
+        try:
+            _admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+            return
+        except (sa.exc.ProgrammingError, sa.exc.OperationalError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.25)
 
 
 def _admin(sql: str) -> None:
