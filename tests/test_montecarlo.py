@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.montecarlo import CHUNK, chunk_sizes, engine_draws, local_workers, sample_chunk
+from standoff.montecarlo import CHUNK, chunk_sizes, design_forecasts, engine_draws, local_workers, sample_chunk
 from standoff.scenario import load_scenario
 
 MINI = load_scenario(Path(__file__).parent / "data" / "mini.yaml").scenario
@@ -39,6 +39,13 @@ def test_one_thread_and_several_give_identical_draws(monkeypatch):
     for issue, per in runs["1"].items():
         for e in ENGINES:
             np.testing.assert_array_equal(per[e], runs["3"][issue][e])
+
+
+def test_an_empty_design_runs_nothing():
+    assert design_forecasts(MINI, ["compromise"], {"_": np.zeros(0)}, ["enrichment"]) == {}
+    assert design_forecasts(MINI, ["compromise"], {"_": np.zeros(3)}, ["enrichment"])["enrichment"][
+        "compromise"
+    ].shape == (3,)
 
 
 def test_local_workers_follows_the_environment(monkeypatch):

@@ -97,7 +97,7 @@ def _gather(
 ) -> Forecasts:
     """Run ``(function, args, size)`` jobs in-process or on a Dask client; concatenate in job order."""
     if client is None:
-        with ThreadPoolExecutor(max_workers=min(len(jobs), local_workers())) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), local_workers()))) as pool:
             futures = [pool.submit(fn, *args) for fn, args, _ in jobs]
             sizes = dict(zip(futures, (size for _, _, size in jobs), strict=True))
             done = 0

@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -179,17 +179,7 @@ class Library:
     def forecast(self, name: str) -> Forecast:
         """The point forecast (cached per scenario content)."""
         loaded = self.get(name)
-        key = (name, loaded.sha256)
-        with self._lock:
-            if key in self._forecasts:
-                self._forecasts.move_to_end(key)
-                return self._forecasts[key]
-        result = forecast(loaded)
-        with self._lock:
-            self._forecasts[key] = result
-            while len(self._forecasts) > self._cache:
-                self._forecasts.popitem(last=False)
-        return result
+        return self._memo(self._forecasts, (name, loaded.sha256), lambda: forecast(loaded))
 
     def comparison(self, name: str, paths: int = 1000, seed: int = 0) -> Any:
         """The policy comparison of a scenario with a deterrence section (cached per content), else ``None``."""
@@ -210,19 +200,23 @@ class Library:
 
     def advice(self, name: str, actor: str, draws: int = ADVICE_DRAWS, seed: int = 0) -> Any:
         """An actor's (or an outside mediator's) ranked moves, cached per scenario content."""
-        loaded = self.get(name)
-        key = (name, loaded.sha256, actor, draws, seed)
-        with self._lock:
-            if key in self._advice:
-                self._advice.move_to_end(key)
-                return self._advice[key]
         from standoff.advice import advise
 
-        result = advise(loaded, actor, draws=draws, seed=seed)
+        loaded = self.get(name)
+        key = (name, loaded.sha256, actor, draws, seed)
+        return self._memo(self._advice, key, lambda: advise(loaded, actor, draws=draws, seed=seed))
+
+    def _memo(self, store: OrderedDict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
+        """``store[key]``, computed (outside the lock) if absent; the least recently used entries are dropped."""
         with self._lock:
-            self._advice[key] = result
-            while len(self._advice) > self._cache:
-                self._advice.popitem(last=False)
+            if key in store:
+                store.move_to_end(key)
+                return store[key]
+        result = compute()
+        with self._lock:
+            store[key] = result
+            while len(store) > self._cache:
+                store.popitem(last=False)
         return result
 
     def monte_carlo(self, name: str, draws: int, seed: int) -> Job:
