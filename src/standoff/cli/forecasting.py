@@ -60,11 +60,22 @@ def forecast(
         bool, typer.Option("--record", help="Store the scenario's question forecasts in the ledger.")
     ] = False,
     db: DbOpt = None,
+    file_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="Input format: 'scenario' (Standoff YAML), 'ktab' (a KTAB SMP CSV) or 'decide' "
+            "(a decide-exchange-model input file), run by the engine that reproduces that tool.",
+        ),
+    ] = "scenario",
 ) -> None:
     """Forecast every issue with every bargaining engine: a briefing, or --json."""
     from standoff.experiments.forecast import forecast as run_forecast
     from standoff.presentation.briefing import render
 
+    if file_format != "scenario":
+        _forecast_peer_file(scenario, file_format, as_json=as_json)
+        return
     loaded = _load(scenario)
     if draws:
         total = draws
@@ -86,6 +97,31 @@ def forecast(
         out.print(render(result))
     if record:
         _record(loaded, db, seed, quiet=as_json, draws=draws or 200)
+
+
+def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:
+    from standoff.experiments.peer_files import run_peer_file
+    from standoff.importers.decide_input import DecideInputError
+    from standoff.importers.ktab_csv import KtabCsvError
+
+    if file_format not in ("ktab", "decide"):
+        err.print(f"--format: expected 'scenario', 'ktab' or 'decide', got {file_format!r}", markup=False)
+        raise typer.Exit(2)
+    try:
+        run = run_peer_file(path, file_format)  # type: ignore[arg-type]  # checked just above
+    except (KtabCsvError, DecideInputError, OSError) as exc:
+        err.print(f"{path}: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        sys.stdout.write(json.dumps(run.to_dict(), indent=2, allow_nan=False) + "\n")
+        return
+    unit = "turns" if file_format == "ktab" else "rounds"
+    table = Table(caption=f"{Path(path).name}: the {run.engine} engine, {run.steps} {unit} ({run.stop})")
+    table.add_column("dimension")
+    table.add_column("forecast", justify="right")
+    for name, value in zip(run.dimensions, run.forecast, strict=True):
+        table.add_row(name, f"{value:.1f}")
+    out.print(table)
 
 
 @app.command()
