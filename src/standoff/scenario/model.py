@@ -254,6 +254,10 @@ class Deterrence(_Strict):
     ``economy``, ``sanctions``, ``outside_help``, ``cohesion``,
     ``response_probability``, ``prior_mean``, ...), each a quantity with its
     support; the parameters calibrated on historical episodes fill the rest.
+    ``episodes`` names the shipped set of historical episodes
+    (:func:`standoff.history.episodes.builtin_episode_files`) whose observed
+    months to the next test the defiance figures show beside the simulated
+    paths; none by default.
     """
 
     challenger: Id
@@ -262,6 +266,7 @@ class Deterrence(_Strict):
     shock_date: dt.date
     conditions: dict[str, Quantity]
     horizon: int = Field(default=36, ge=1, le=240)
+    episodes: Literal["iran_us", "coercion"] | None = None
 
 
 class Crisis(_Strict):

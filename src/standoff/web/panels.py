@@ -232,10 +232,11 @@ def policies(ctx: PanelContext) -> PanelView:
 @panel("defiance", "Defiance cycle", available=_has_policies)
 def defiance(ctx: PanelContext) -> PanelView:
     """Simulated recovery paths per option, with the as-of date and the historical episodes."""
-    from standoff.history.episodes import iran_us_episodes
+    from standoff.history.episodes import scenario_episodes
 
     comparison = ctx.library.comparison(ctx.name)
-    return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, iran_us_episodes()))])
+    episodes = scenario_episodes(ctx.loaded.scenario)
+    return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, episodes))])
 
 
 def advice_actor(scenario: Scenario, actor: str | None) -> str:

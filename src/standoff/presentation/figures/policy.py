@@ -55,7 +55,7 @@ def policy_rates(comparison: Any) -> Figure:
 
 def defiance_paths(comparison: Any, episodes: Sequence[Any]) -> Figure:
     """Median challenger capability per option over months since the shock, with the as-of month and
-    the historical Iranian episodes' observed months to the next test."""
+    the observed months to the next test of the historical ``episodes`` (the scenario's, if it names any)."""
     palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#9d755d", "#72b7b2"]
     traces: list[Figure] = []
     months = list(range(comparison.options[0].capability.shape[1]))
@@ -132,7 +132,7 @@ def defiance_paths(comparison: Any, episodes: Sequence[Any]) -> Figure:
         "data": traces,
         "layout": _layout(
             "Recovery of the challenger's capability, by policy option",
-            "median and 10–90% band; dotted: months to the next test after past Iranian shocks",
+            "median and 10–90% band" + ("; dotted: months to the next test after past shocks" if episodes else ""),
             height=460,
             shapes=shapes,
             annotations=notes,
