@@ -30,8 +30,8 @@ def _record(loaded, db: str | None, seed: int, *, quiet: bool, paths: int = 2000
     import datetime as dt
 
     from standoff.experiments.questions import question_forecasts
-    from standoff.experiments.questions import record as record_runs
     from standoff.history.default_fit import default_fit
+    from standoff.store.questions import record as record_runs
 
     if not loaded.scenario.questions:
         err.print(f"{loaded.scenario.id} declares no questions: nothing to record")

@@ -269,6 +269,51 @@ class Deterrence(_Strict):
     episodes: Literal["iran_us", "coercion"] | None = None
 
 
+#: The deterrence engine's parameters a scenario may set (``deterrence.conditions``, a
+#: policy's ``deterrence``): the fields of :class:`standoff.engines.deterrence.DeterrenceParams`
+#: but its structure (``components``, ``weights``, ``recovery_scale``, ``horizon``). Listed
+#: here because the scenario layer sits below the engines; a test keeps the two in step.
+DETERRENCE_CONDITIONS: tuple[str, ...] = (
+    "severity",
+    "economy",
+    "cohesion",
+    "sanctions",
+    "outside_help",
+    "response_probability",
+    "response_severity",
+    "cost_of_response",
+    "cost_of_war",
+    "war_probability",
+    "prior_mean",
+    "prior_strength",
+    "lesson_weight",
+    "initial_alpha",
+    "initial_beta",
+    "belief_decay",
+    "recovery_rate",
+    "severity_effect",
+    "economy_effect",
+    "sanctions_effect",
+    "help_effect",
+    "cohesion_effect",
+    "recovery_noise",
+    "recovery_dispersion",
+    "capability_floor",
+    "economy_potential",
+    "economy_reversion",
+    "economy_sanctions_drag",
+    "economy_help_lift",
+    "economy_noise",
+    "cohesion_target",
+    "cohesion_reversion",
+    "cohesion_economy_effect",
+    "cohesion_noise",
+    "gain",
+    "test_threshold",
+    "test_scale",
+)
+
+
 class Crisis(_Strict):
     """Crisis bargaining: who demands, who decides, and what war would cost each.
 

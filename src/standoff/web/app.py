@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from standoff import __version__
+from standoff.core.version import __version__
 from standoff.engines import available
 from standoff.presentation import figures as plots
 from standoff.scenario import ScenarioError

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from standoff import __version__
+from standoff.core.version import __version__
 from standoff.presentation import figures as plots
 
 HERE = Path(__file__).parent
