@@ -61,7 +61,7 @@ class BargainingProblem:
 
     @property
     def has_veto(self) -> NDArray[np.bool_]:
-        return np.isfinite(self.veto).any(axis=1)
+        return np.asarray(np.isfinite(self.veto).any(axis=1), dtype=np.bool_)
 
     @classmethod
     def from_points(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from standoff.corpus.documents import Corpus, normalise_text
 from standoff.scenario.model import CRISIS_QUANTITIES, DETERRENCE_CONDITIONS
@@ -192,11 +192,11 @@ def _scale(issue: dict[str, Any]) -> tuple[float, float] | None:
     return None
 
 
-def _number(x: Any) -> bool:
+def _number(x: Any) -> TypeGuard[float]:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _pair(x: Any) -> bool:
+def _pair(x: Any) -> TypeGuard[list[float]]:
     return isinstance(x, list) and len(x) == 2 and all(_number(v) for v in x)
 
 

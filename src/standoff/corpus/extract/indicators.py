@@ -146,7 +146,9 @@ def find_indicators(
         val = _num_value(m.group(1))
         if val is not None and m.group(2):
             val *= _SCALE[m.group(2).lower()]
-        cur = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}[re.match(r"US\$|\$|€|£", m.group(0)).group(0)]
+        symbol = re.match(r"US\$|\$|€|£", m.group(0))
+        assert symbol is not None  # the pattern that found m starts with one of these
+        cur = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}[symbol.group(0)]
         qual, qs = _qualifier(text, m.start())
         add("money", m.start(), m.end(), val, cur, qual, qs)
     for m in re.finditer(
@@ -185,11 +187,11 @@ def find_indicators(
     for m in re.finditer(r"\b(" + "|".join(_MULT) + r")\b", text, re.I):
         word = m.group(1).lower()
         after = text[m.end() : m.end() + 20]
-        before = _words_before(text, m.start(), 1)
+        prev = _words_before(text, m.start(), 1)
         if re.match(r"\s+down\b|[\s-](?:figures|digits|standards?|agents?|check|bind|edged|click)\b", after, re.I):
             continue
         if word in ("double", "triple", "treble", "quadruple", "halve") and (
-            (before and before[-1] in _DETERMINERS) or not re.match(r"\s+[a-z]", after)
+            (prev and prev[-1] in _DETERMINERS) or not re.match(r"\s+[a-z]", after)
         ):
             continue
         qual, qs = _qualifier(text, m.start())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from standoff.corpus.extract.records import AliasMap, Mention, Sentence
@@ -62,7 +62,10 @@ def _freeze(aliases: AliasMap | _Frozen | None) -> _Frozen:
     return tuple((str(k), tuple(str(a) for a in v)) for k, v in aliases.items())
 
 
-def _iter_mentions(text: str, aliases: AliasMap | _Frozen | None, start: int = 0, end: int | None = None):
+def _iter_mentions(
+    text: str, aliases: AliasMap | _Frozen | None, start: int = 0, end: int | None = None
+) -> Iterator[tuple[str, int, int, bool]]:
+    """Each alias match in ``text[start:end]``: ``(actor, start, end, possessive)``."""
     pattern, folded, exact = _alias_index(_freeze(aliases))
     if pattern is None:
         return

@@ -58,7 +58,7 @@ def _is_boundary(text: str, m: re.Match[str], line_end: int) -> bool:
     token = text[ws + 1 : m.start()].lstrip(_OPENERS)
     low = token.lower()
     word = re.match(r"[“\"‘'(\[]*([A-Za-z]+)", text[k:])
-    starter = bool(word) and word.group(1).lower() in _STARTERS
+    starter = word is not None and word.group(1).lower() in _STARTERS
     if low in _TITLE_ABBREV:
         return False
     if re.fullmatch(r"[A-Za-z]", token):  # an initial: "J. Smith"

@@ -285,9 +285,9 @@ def _subject_before(text: str, seg_start: int, verb_start: int, aliases: AliasMa
             if first in _ADVERBIAL_STARTERS or first.endswith(("ly", "ing")):
                 body, offset = body[m2.end() :], offset + m2.end()
                 continue
-        m = re.match(r"\s*([A-Za-z]+)\s+(?=\S)", body)
-        if m and (m.group(1).lower() in _CONJ or m.group(1).lower() in _LEAD_ADVERBS):
-            body, offset = body[m.end() :], offset + m.end()
+        lead_word = re.match(r"\s*([A-Za-z]+)\s+(?=\S)", body)
+        if lead_word and (lead_word.group(1).lower() in _CONJ or lead_word.group(1).lower() in _LEAD_ADVERBS):
+            body, offset = body[lead_word.end() :], offset + lead_word.end()
             continue
         break
     lead = len(body) - len(body.lstrip())
@@ -296,8 +296,10 @@ def _subject_before(text: str, seg_start: int, verb_start: int, aliases: AliasMa
     # a verb-less "X is among the very few to point out": cut at "to"
     body = re.sub(r"\s+to$", "", body)
     # trailing adverbs: "Araghchi later told"
-    while (m := re.search(r"\s+([a-z]+)$", body)) and (m.group(1) in _LEAD_ADVERBS or m.group(1).endswith("ly")):
-        body = body[: m.start()]
+    while (tail := re.search(r"\s+([a-z]+)$", body)) and (
+        tail.group(1) in _LEAD_ADVERBS or tail.group(1).endswith("ly")
+    ):
+        body = body[: tail.start()]
     if not _valid_np(body, aliases):
         return None
     return body, offset
