@@ -284,3 +284,11 @@ def test_advise_command(tmp_path: Path):
     res = CliRunner().invoke(app, ["advise", str(path), "--actor", "envoy", "--draws", "4", "--top", "2"])
     assert res.exit_code == 0, res.stderr
     assert "envoy (a mediator from outside the scenario)" in res.stdout and "P(deal)" in res.stdout
+    # without --actor the first side of the standoff is advised: here, with no deterrence or crisis
+    # section, the actor with the most capability
+    res = CliRunner().invoke(app, ["advise", str(path), "--draws", "4", "--json"])
+    assert res.exit_code == 0, res.stderr
+    from standoff.experiments.advice import advice_subjects
+    from standoff.scenario import load_scenario
+
+    assert json.loads(res.stdout)["actor"] == advice_subjects(load_scenario(path).scenario)[0]

@@ -28,7 +28,7 @@ How the hand list codes attribution
   parliament; dissidents (Soutoudeh, Mahmoudian) -> dissidents; Pahlavi's
   supporters, including Saeed Ghasseminejad -> pahlavi_camp.
 
-The rules in ``extract.py`` were written while reading these two articles, so
+The rules in ``standoff.corpus.extract`` were written while reading these two articles, so
 the score below is in-sample; the synthetic tests further down exercise the
 same patterns on text the rules were not tuned on.
 """

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from standoff.experiments.forecast import forecast
-from standoff.presentation import plotly_figures as plots
+from standoff.presentation import figures as plots
 from standoff.scenario import load_scenario
 from standoff.scenario.load import parse_scenario
 

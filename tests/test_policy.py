@@ -109,3 +109,15 @@ def test_compare_and_calibrate_commands(tmp_path: Path, monkeypatch, fit):
     assert [o["id"] for o in data["options"]] == ["baseline", "credible-threat"]
     res = runner.invoke(app, ["compare", "--paths", "300", "--plot", str(tmp_path / "paths.png")])
     assert res.exit_code == 0 and "P(test ≤ 12 mo)" in res.stdout and (tmp_path / "paths.png").exists()
+
+
+def test_the_episodes_beside_the_paths_are_the_scenarios():
+    from standoff.history.episodes import builtin_episodes, scenario_episodes
+
+    iran = load_scenario("iran-2026").scenario
+    assert iran.deterrence is not None and iran.deterrence.episodes == "iran_us"
+    assert [e.episode_id for e in scenario_episodes(iran)] == [e.episode_id for e in builtin_episodes("iran_us")]
+    bare = iran.model_copy(update={"deterrence": iran.deterrence.model_copy(update={"episodes": None})})
+    assert scenario_episodes(bare) == ()
+    with pytest.raises(ValueError, match="no shipped episode set"):
+        builtin_episodes("nowhere")

@@ -10,9 +10,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from standoff.presentation import report
-from standoff.presentation.report import ReportError, write_report
 from standoff.scenario import load_scenario
+from standoff.web import report
+from standoff.web.report import ReportError, write_report
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 FIGURE = re.compile(r'<script type="application/json" id="fig-([\w-]+)-data">(.*?)</script>', re.S)

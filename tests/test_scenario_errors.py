@@ -224,3 +224,26 @@ def test_every_problem_is_reported_at_once(tmp_path: Path):
         "stances[1](premier/enrichment).salience.value",
         "stances[0](leader/enrichment).position.evidence[0].quote",
     ]
+
+
+def test_the_deterrence_conditions_a_scenario_may_set_are_the_engines_parameters():
+    from dataclasses import fields
+
+    from standoff.engines.deterrence import DeterrenceParams
+    from standoff.scenario.model import DETERRENCE_CONDITIONS
+
+    structure = {"components", "weights", "recovery_scale", "horizon"}
+    assert set(DETERRENCE_CONDITIONS) == {f.name for f in fields(DeterrenceParams)} - structure
+
+
+def test_a_question_source_naming_no_engine_is_reported():
+    from standoff.experiments.questions import unknown_engines
+
+    scenario = load_scenario("iran-2026").scenario
+    assert unknown_engines(scenario) == []
+    q = scenario.questions[0]
+    bad_source = q.sources[0].model_copy(update={"engine": "nope"})
+    bad = scenario.model_copy(update={"questions": [q.model_copy(update={"sources": [bad_source]})]})
+    [(path, message)] = unknown_engines(bad)
+    assert path == f"questions[0]({q.id}).sources[0].engine" and message.startswith("unknown engine id 'nope'")
+    assert "expected_utility" in message

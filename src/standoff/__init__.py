@@ -6,16 +6,12 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
+
+from standoff.core.version import __version__
 
 if TYPE_CHECKING:
     from standoff.experiments.forecast import forecast
-
-try:
-    __version__ = version("standoff")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
 
 __all__ = ["__version__", "forecast"]
 

@@ -30,8 +30,8 @@ def _record(loaded, db: str | None, seed: int, *, quiet: bool, paths: int = 2000
     import datetime as dt
 
     from standoff.experiments.questions import question_forecasts
-    from standoff.experiments.questions import record as record_runs
     from standoff.history.default_fit import default_fit
+    from standoff.store.questions import record as record_runs
 
     if not loaded.scenario.questions:
         err.print(f"{loaded.scenario.id} declares no questions: nothing to record")
@@ -247,17 +247,19 @@ def compare(
                 f"{100 * c.preventive_share:.0f}%{peak}",
             )
         out.print(ctable)
+        proposer = loaded.scenario.actor(crisis.proposer).name
         out.print(
-            "  * at Tehran's optimal demand today (Fearon screening); war ≤k mo and deal: if it holds its "
+            f"  * at the proposer's ({proposer}) optimal demand today (Fearon screening); war ≤k mo and deal: "
+            "if it holds its "
             "preconditions and adds one more thing a month; preventive: share of draws where the "
             "defender's motive to fight now is positive within 24 months",
             style="dim",
         )
     if plot is not None:
-        from standoff.history.episodes import iran_us_episodes
+        from standoff.history.episodes import scenario_episodes
         from standoff.presentation.static_figures import paths_png
 
-        paths_png(result, iran_us_episodes(), plot)
+        paths_png(result, scenario_episodes(loaded.scenario), plot)
         out.print(f"wrote {plot}")
 
 
@@ -330,12 +332,12 @@ MECHANISM_LINES = 6
 def advise(
     scenario: ScenarioArg = "iran-2026",
     actor: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="The actor to advise: an actor id, or any other name for a mediator from outside the scenario "
-            "(whose objective is a deal)."
+            "(whose objective is a deal); default: the standoff's first side (the deterrence section's defender)."
         ),
-    ] = "us-administration",
+    ] = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
     seed: Annotated[int, typer.Option()] = 0,
@@ -347,10 +349,12 @@ def advise(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
+    from standoff.experiments.advice import advice_subjects
     from standoff.experiments.advice import advise as run_advise
 
     loaded = _load(scenario)
     try:
+        actor = actor or advice_subjects(loaded.scenario)[0]
         with err.status("Weighing moves…"):
             result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)  # type: ignore[arg-type]
     except ValueError as exc:

@@ -60,7 +60,7 @@ def _score_table(report) -> Table:  # noqa: ANN001
 def calibrate(
     episodes: Annotated[
         list[Path] | None,
-        typer.Option("--episodes", help="Episode CSV files (default: Iran-US before 2025)."),
+        typer.Option("--episodes", help="Episode CSV files (default: those the shipped fit is calibrated on)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to save the fit.")] = None,
     loo: Annotated[bool, typer.Option("--loo/--no-loo", help="Also run the leave-one-episode-out check.")] = True,

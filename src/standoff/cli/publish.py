@@ -51,7 +51,7 @@ def report(
     ] = True,
 ) -> None:
     """One self-contained HTML report (works offline) with the briefing and the figures; --pdf too."""
-    from standoff.presentation.report import ReportError, write_report
+    from standoff.web.report import ReportError, write_report
 
     loaded = _load(scenario)
     try:

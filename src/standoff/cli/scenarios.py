@@ -22,11 +22,16 @@ def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or 
     for f in files:
         try:
             s = load_scenario(f).scenario
+            from standoff.experiments.questions import unknown_engines  # the engines check the questions' sources
+
+            problems = [f"{f}: {path}: {message}" for path, message in (unknown_engines(s) if s.questions else [])]
         except ScenarioError as exc:
+            problems = [str(p) for p in exc.problems]
+        if problems:
             bad += 1
-            err.print(f"[red]{f}: {len(exc.problems)} problem(s)[/red]")
-            for p in exc.problems:
-                err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+            err.print(f"[red]{f}: {len(problems)} problem(s)[/red]")
+            for p in problems:
+                err.print(p, markup=False, highlight=False, soft_wrap=True)
             continue
         out.print(
             f"{f}: valid ({len(s.actors)} actors, {len(s.issues)} issues, {len(s.stances)} stances; every quote found)"

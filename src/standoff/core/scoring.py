@@ -1,7 +1,16 @@
 r"""Scores for probabilistic forecasts: probabilities of events and numeric distributions.
 
 Every score here is negatively oriented (lower is better) and averaged over
-the cases given. Pure NumPy: arrays in, floats or named results out.
+the cases given: arrays in, floats or named results out.
+
+The proper scores themselves (Brier, log, CRPS, interval score) are computed
+by the ``scoringrules`` package, always with its NumPy backend; this module
+checks the inputs, averages, and keeps what ``scoringrules`` lacks: Murphy's
+decomposition, the calibration table, sharpness, and the CRPS of quantiles at
+unevenly spaced levels (``scoringrules.crps_quantile`` weights every level
+equally; here each level's pinball loss, from ``scoringrules.quantile_score``,
+is weighted by the width of its cell). ``scoringrules`` compiles Numba kernels
+when imported (seconds), so it is imported inside the functions that use it.
 
 Binary forecasts: ``p`` ``(N,)`` forecast probabilities of the event and
 ``y`` ``(N,)`` outcomes in ``{0, 1}``.
@@ -85,6 +94,7 @@ References:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -147,17 +157,18 @@ class CalibrationTable:
 
 def brier_score(p: ArrayLike, y: ArrayLike) -> float:
     """Mean squared error of probabilities ``(N,)`` against outcomes ``(N,)`` in {0, 1}."""
+    sr = _scoringrules()
     p_, y_ = _binary(p, y)
-    return float(np.mean((p_ - y_) ** 2))
+    return float(np.mean(sr.brier_score(y_, p_, backend="numpy")))
 
 
 def log_score(p: ArrayLike, y: ArrayLike, eps: float = LOG_EPS) -> float:
     """Mean negative log probability given to what happened; ``p`` clipped to ``[eps, 1 − eps]``."""
     if not 0.0 < eps < 0.5:
         raise ValueError(f"eps must be in (0, 0.5), got {eps}")
+    sr = _scoringrules()
     p_, y_ = _binary(p, y)
-    q = np.clip(np.where(y_ == 1.0, p_, 1.0 - p_), eps, 1.0 - eps)
-    return float(-np.mean(np.log(q)))
+    return float(np.mean(sr.log_score(y_, np.clip(p_, eps, 1.0 - eps), backend="numpy")))
 
 
 def sharpness(p: ArrayLike) -> float:
@@ -204,8 +215,8 @@ def brier_decomposition(p: ArrayLike, y: ArrayLike, bins: int | ArrayLike = 10) 
     resolution = float(np.sum(nk * (ok - base) ** 2) / n)
     uncertainty = base * (1.0 - base)
     idx = np.minimum(np.searchsorted(table.edges, p_, side="right") - 1, table.count.size - 1)
-    binned = float(np.mean((table.mean_forecast[idx] - y_) ** 2))
-    return BrierDecomposition(reliability, resolution, uncertainty, float(np.mean((p_ - y_) ** 2)), binned)
+    binned = brier_score(table.mean_forecast[idx], y_)
+    return BrierDecomposition(reliability, resolution, uncertainty, brier_score(p_, y_), binned)
 
 
 def crps_samples(samples: ArrayLike, y: ArrayLike) -> float:
@@ -215,13 +226,13 @@ def crps_samples(samples: ArrayLike, y: ArrayLike) -> float:
         samples: ``(..., m)`` draws from each predictive distribution.
         y: ``(...)`` the outcomes (broadcast against the leading axes).
     """
-    x = np.sort(_finite(samples, "samples"), axis=-1)
+    sr = _scoringrules()
+    x = _finite(samples, "samples")
     if x.ndim == 0 or x.shape[-1] == 0:
         raise ValueError("samples need a last axis with at least one draw")
-    obs = _finite(y, "y")[..., np.newaxis]
-    m = x.shape[-1]
-    spread = np.sum((2.0 * np.arange(1, m + 1) - m - 1) * x, axis=-1) / m**2
-    return float(np.mean(np.mean(np.abs(x - obs), axis=-1) - spread))
+    obs = np.broadcast_to(_finite(y, "y"), x.shape[:-1])
+    # "qd", the quantile decomposition, is the exact CRPS of the empirical distribution in O(m log m)
+    return float(np.mean(sr.crps_ensemble(obs, x, estimator="qd", backend="numpy")))
 
 
 def crps_quantiles(quantiles: ArrayLike, levels: ArrayLike, y: ArrayLike) -> float:
@@ -244,10 +255,11 @@ def crps_quantiles(quantiles: ArrayLike, levels: ArrayLike, y: ArrayLike) -> flo
         raise ValueError(f"levels must increase strictly inside (0, 1), got {tau.tolist()}")
     if np.any(np.diff(q, axis=-1) < 0.0):
         raise ValueError("quantiles must be non-decreasing in their level")
+    sr = _scoringrules()
     bounds = np.concatenate([[0.0], (tau[1:] + tau[:-1]) / 2.0, [1.0]])
     width, centre = np.diff(bounds), (bounds[1:] + bounds[:-1]) / 2.0
-    u = _finite(y, "y")[..., np.newaxis] - q
-    pinball = u * (centre - (u < 0.0))
+    obs = _finite(y, "y")[..., np.newaxis]
+    pinball = np.asarray(sr.quantile_score(obs, q, centre, backend="numpy"))
     return float(np.mean(2.0 * np.sum(width * pinball, axis=-1)))
 
 
@@ -258,8 +270,15 @@ def interval_score(lower: ArrayLike, upper: ArrayLike, y: ArrayLike, alpha: floa
     lo, hi, obs = np.broadcast_arrays(_finite(lower, "lower"), _finite(upper, "upper"), _finite(y, "y"))
     if np.any(hi < lo):
         raise ValueError("every interval needs lower <= upper")
-    score = (hi - lo) + 2.0 / alpha * (np.maximum(lo - obs, 0.0) + np.maximum(obs - hi, 0.0))
-    return float(np.mean(score))
+    sr = _scoringrules()
+    return float(np.mean(sr.interval_score(obs, lo, hi, alpha, backend="numpy")))
+
+
+def _scoringrules() -> Any:
+    """The ``scoringrules`` package, imported on first use (it compiles Numba kernels on import)."""
+    import scoringrules
+
+    return scoringrules
 
 
 def _finite(a: ArrayLike, name: str) -> FloatArray:

@@ -903,10 +903,10 @@ def _meta_from_jsonld(chunks: list[str], meta: dict[str, str]) -> None:
             if node.get("headline") and not meta.get("title"):
                 meta["title"] = str(node["headline"])
             author = node.get("author")
-            names = [
+            given = [
                 a.get("name") if isinstance(a, dict) else a for a in (author if isinstance(author, list) else [author])
             ]
-            names = [str(n) for n in names if n]
+            names = [str(n) for n in given if n]
             if names and not meta.get("author"):
                 meta["author"] = ", ".join(names)
             pub = node.get("publisher")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from standoff import __version__
+from standoff.core.version import __version__
 from standoff.engines import BargainingProblem, available, get
 from standoff.engines.base import BargainingResult
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES

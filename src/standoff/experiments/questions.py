@@ -1,4 +1,4 @@
-"""Question probabilities read from engine outputs, and recording them in the ledger.
+"""Question probabilities read from engine outputs (:mod:`standoff.store.questions` records them in the ledger).
 
 Every question a scenario declares names the engine outputs it is derived
 from (:class:`standoff.scenario.model.QuestionSource`); each source yields that
@@ -9,17 +9,15 @@ bargaining outputs from Monte Carlo draws (:func:`standoff.experiments.montecarl
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
-from standoff import __version__
 from standoff.engines.deterrence import DeterrenceParams
 from standoff.experiments.montecarlo import engine_draws
 from standoff.experiments.policy import crisis_model, simulate_options
 from standoff.scenario.load import LoadedScenario
-from standoff.scenario.model import Question, QuestionSource
+from standoff.scenario.model import Question, QuestionSource, Scenario
 
 
 @dataclass(frozen=True)
@@ -31,11 +29,32 @@ class QuestionForecast:
     probability: float
 
 
+def unknown_engines(scenario: Scenario) -> list[tuple[str, str]]:
+    """Question sources naming no registered engine, as ``(field path, message)``.
+
+    The scenario's own checks (:mod:`standoff.scenario.checks`) run below the
+    engines and cannot know their names; this completes them.
+    """
+    from standoff.engines import available
+
+    known = {s.name for s in available()} | {"deterrence", "crisis"}
+    found = []
+    for j, q in enumerate(scenario.questions):
+        for k, s in enumerate(q.sources):
+            if s.engine not in known:
+                message = f"unknown engine id {s.engine!r}; known engines: {', '.join(sorted(known))}"
+                found.append((f"questions[{j}]({q.id}).sources[{k}].engine", message))
+    return found
+
+
 def question_forecasts(
     loaded: LoadedScenario, base: DeterrenceParams | None, *, paths: int = 2000, draws: int = 200, seed: int = 0
 ) -> list[QuestionForecast]:
     """The probability of every declared question, from every source it names."""
     sc = loaded.scenario
+    unknown = unknown_engines(sc)
+    if unknown:
+        raise ValueError("; ".join(f"{path}: {message}" for path, message in unknown))
     sources = [(q, s) for q in sc.questions for s in q.sources]
     out: list[QuestionForecast] = []
     dynamic = [(q, s) for q, s in sources if s.engine in ("deterrence", "crisis")]
@@ -75,52 +94,3 @@ def _dynamic(s: QuestionSource, run, quiet: np.ndarray, elapsed: int, model) -> 
     else:
         hit = run.responses[:, window].any(axis=1)
     return float((hit & quiet).sum() / n)
-
-
-def record(
-    loaded: LoadedScenario,
-    forecasts: list[QuestionForecast],
-    store,
-    *,
-    seed: int,
-    paths: int,  # noqa: ANN001
-    draws: int,
-    started: dt.datetime,
-) -> list[str]:
-    """Store one run per engine with its questions' probabilities; returns the run ids."""
-    from standoff.store import Question as StoredQuestion
-    from standoff.store import RunMeta, ScenarioMeta
-
-    sc = loaded.scenario
-    meta = ScenarioMeta(sc.id, loaded.sha256, sc.as_of, sc.title, __version__)
-    finished = dt.datetime.now(dt.UTC)
-    runs = []
-    for engine in dict.fromkeys(f.source.engine for f in forecasts):
-        mine = [f for f in forecasts if f.source.engine == engine]
-        items = []
-        for f in mine:
-            q = f.question
-            stored = StoredQuestion(
-                q.id,
-                q.text,
-                q.resolution,
-                q.resolve_by,
-                sc.id,
-                "binary",
-                {"sources": [s.model_dump() for s in q.sources]},
-            )
-            items.append((stored, f.probability))
-        run = RunMeta(
-            engine=engine,
-            engine_version=__version__,
-            code_version=__version__,
-            started_at=started,
-            finished_at=finished,
-            parameters={"paths": paths, "draws": draws},
-            seed=seed,
-            draws=draws if engine not in ("deterrence", "crisis") else paths,
-            summary={f.question.id: f.probability for f in mine},
-            wall_seconds=(finished - started).total_seconds(),
-        )
-        runs.append(store.record_run(meta, run, items))
-    return runs

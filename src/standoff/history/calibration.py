@@ -88,7 +88,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 from scipy.special import logsumexp, ndtri
 
-from standoff import __version__
+from standoff.core.version import __version__
 from standoff.engines.deterrence import (
     NEUTRAL,
     DeterrenceParams,

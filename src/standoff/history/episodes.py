@@ -114,9 +114,12 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from standoff.scenario.model import Scenario
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -872,6 +875,20 @@ def coercion_episodes(*, include_sensitivity: bool = False, exclude: Iterable[st
     eps = read_episodes(_builtin_text(name), name, file_format="coercion")
     drop = set(exclude)
     return tuple(e for e in eps if e.episode_id not in drop and (include_sensitivity or not e.sensitivity_only))
+
+
+def builtin_episodes(name: str) -> tuple[Episode, ...]:
+    """A shipped episode set by its name in :func:`builtin_episode_files` (``iran_us`` or ``coercion``)."""
+    sets: dict[str, Callable[[], tuple[Episode, ...]]] = {"iran_us": iran_us_episodes, "coercion": coercion_episodes}
+    if name not in sets:
+        raise ValueError(f"no shipped episode set {name!r}; choose from {sorted(sets)}")
+    return sets[name]()
+
+
+def scenario_episodes(scenario: Scenario) -> tuple[Episode, ...]:
+    """The historical episodes a scenario's deterrence section names (``episodes``), or none."""
+    det = scenario.deterrence
+    return builtin_episodes(det.episodes) if det is not None and det.episodes else ()
 
 
 def episodes_hash(episodes: Sequence[Episode]) -> str:

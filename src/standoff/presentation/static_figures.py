@@ -71,8 +71,8 @@ def paths_png(result: Comparison, episodes: Sequence[Episode], path: Path) -> No
         axes[2].set(title="Defender's preventive motive (median; > 0: war now)", xlabel="months after the as-of date")
     axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(
-        f"{result.scenario}: simulated paths by policy option (vertical line: as of {result.as_of}; "
-        "dotted: months to the next test after past Iranian shocks)",
+        f"{result.scenario}: simulated paths by policy option (vertical line: as of {result.as_of}"
+        + ("; dotted: months to the next test after past shocks)" if episodes else ")"),
         fontsize=9,
     )
     fig.tight_layout()

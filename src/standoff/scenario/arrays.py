@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from standoff.engines.base import BargainingProblem, FloatArray
+from standoff.core.problem import BargainingProblem, FloatArray
 from standoff.scenario.model import Quantity, Scenario
 
 

@@ -100,7 +100,7 @@ def draft_stances(scenario: Scenario, corpus: Corpus) -> list[dict[str, object]]
     quo and a middling salience) that the analyst must set from the quote.
     """
     have = {(s.actor, s.issue): s for s in scenario.stances}
-    drafts = []
+    drafts: list[dict[str, object]] = []
     for (actor, issue), found in sorted(candidates(scenario, corpus, per_stance=1).items()):
         best = found[0]
         stance = have.get((actor, issue))

@@ -122,8 +122,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
 # Dates stay text: the format validation parses them and names the field when they are wrong.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)  # YAML timestamps are scalars
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def _parse_yaml(text: str, name: str) -> dict[str, Any]:
@@ -202,5 +209,4 @@ def _message(err: Any) -> str:
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[Problem] = set()
-    return [p for p in problems if not (p in seen or seen.add(p))]
+    return list(dict.fromkeys(problems))

@@ -254,6 +254,10 @@ class Deterrence(_Strict):
     ``economy``, ``sanctions``, ``outside_help``, ``cohesion``,
     ``response_probability``, ``prior_mean``, ...), each a quantity with its
     support; the parameters calibrated on historical episodes fill the rest.
+    ``episodes`` names the shipped set of historical episodes
+    (:func:`standoff.history.episodes.builtin_episode_files`) whose observed
+    months to the next test the defiance figures show beside the simulated
+    paths; none by default.
     """
 
     challenger: Id
@@ -262,6 +266,52 @@ class Deterrence(_Strict):
     shock_date: dt.date
     conditions: dict[str, Quantity]
     horizon: int = Field(default=36, ge=1, le=240)
+    episodes: Literal["iran_us", "coercion"] | None = None
+
+
+#: The deterrence engine's parameters a scenario may set (``deterrence.conditions``, a
+#: policy's ``deterrence``): the fields of :class:`standoff.engines.deterrence.DeterrenceParams`
+#: but its structure (``components``, ``weights``, ``recovery_scale``, ``horizon``). Listed
+#: here because the scenario layer sits below the engines; a test keeps the two in step.
+DETERRENCE_CONDITIONS: tuple[str, ...] = (
+    "severity",
+    "economy",
+    "cohesion",
+    "sanctions",
+    "outside_help",
+    "response_probability",
+    "response_severity",
+    "cost_of_response",
+    "cost_of_war",
+    "war_probability",
+    "prior_mean",
+    "prior_strength",
+    "lesson_weight",
+    "initial_alpha",
+    "initial_beta",
+    "belief_decay",
+    "recovery_rate",
+    "severity_effect",
+    "economy_effect",
+    "sanctions_effect",
+    "help_effect",
+    "cohesion_effect",
+    "recovery_noise",
+    "recovery_dispersion",
+    "capability_floor",
+    "economy_potential",
+    "economy_reversion",
+    "economy_sanctions_drag",
+    "economy_help_lift",
+    "economy_noise",
+    "cohesion_target",
+    "cohesion_reversion",
+    "cohesion_economy_effect",
+    "cohesion_noise",
+    "gain",
+    "test_threshold",
+    "test_scale",
+)
 
 
 class Crisis(_Strict):

@@ -7,8 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from standoff import __version__
-from standoff.presentation import plotly_figures as plots
+from standoff.core.version import __version__
+from standoff.presentation import figures as plots
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

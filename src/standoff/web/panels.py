@@ -2,12 +2,12 @@
 
 A panel turns a :class:`PanelContext` (the scenario, the chosen issue, the
 request's settings) into a :class:`PanelView`: a list of blocks (Plotly
-figures from :mod:`standoff.presentation.plotly_figures`, and partial templates with their data).
+figures from :mod:`standoff.presentation.figures`, and partial templates with their data).
 The page routes in :mod:`standoff.web.app` serve every registered panel at
 ``/s/{scenario}/{key}`` (or ``/s/{scenario}/{key}/{issue}`` when it is per
 issue), and the tabs list the panels whose ``available`` says their data
 exists. A new panel is therefore one function here and, if it needs a new
-figure, one function in :mod:`standoff.presentation.plotly_figures`.
+figure, one function in :mod:`standoff.presentation.figures`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from standoff.experiments.forecast import Forecast, IssueForecast
-from standoff.presentation import plotly_figures as plots
+from standoff.presentation import figures as plots
 from standoff.scenario import LoadedScenario
 from standoff.scenario.model import Scenario
 from standoff.web.state import Library, NotFound
@@ -210,7 +210,7 @@ def evidence_panel(ctx: PanelContext) -> PanelView:
 # ``available`` finds the panel's data. To land one, make ``available`` check for
 # the data (e.g. the scenario's policy options, a defiance-cycle run, ledger
 # entries for this scenario), build the view here from its plot functions in
-# standoff.presentation.plotly_figures, and nothing else changes.
+# standoff.presentation.figures, and nothing else changes.
 
 
 def _has_policies(ctx: PanelContext) -> bool:
@@ -232,10 +232,11 @@ def policies(ctx: PanelContext) -> PanelView:
 @panel("defiance", "Defiance cycle", available=_has_policies)
 def defiance(ctx: PanelContext) -> PanelView:
     """Simulated recovery paths per option, with the as-of date and the historical episodes."""
-    from standoff.history.episodes import iran_us_episodes
+    from standoff.history.episodes import scenario_episodes
 
     comparison = ctx.library.comparison(ctx.name)
-    return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, iran_us_episodes()))])
+    episodes = scenario_episodes(ctx.loaded.scenario)
+    return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, episodes))])
 
 
 def advice_actor(scenario: Scenario, actor: str | None) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from standoff.experiments.forecast import Forecast, forecast
-from standoff.presentation.plotly_figures import MonteCarlo, monte_carlo
+from standoff.presentation.figures import MonteCarlo, monte_carlo
 from standoff.scenario import LoadedScenario, Problem, ScenarioError, builtin_scenarios, load_scenario
 from standoff.scenario.load import parse_scenario
 

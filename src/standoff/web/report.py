@@ -3,7 +3,7 @@
 One HTML file holds the briefing (per issue: the status quo, each engine's
 forecast with its meaning on the scale, the actors pushing hardest, who took
 whose offer, the inputs that rest on judgment alone) and the dashboard's
-figures (:mod:`standoff.presentation.plotly_figures`), with Plotly's JavaScript inlined, so the file
+figures (:mod:`standoff.presentation.figures`), with Plotly's JavaScript inlined, so the file
 works offline when opened from disk. ``pdf=True`` prints it to PDF with
 headless Chromium.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from standoff.experiments.advice import advice_subjects, advise
 from standoff.experiments.forecast import Forecast, forecast
-from standoff.presentation import plotly_figures as plots
+from standoff.presentation import figures as plots
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.web.assets import STATIC, environment, plotly_js_path
 from standoff.web.panels import ADVICE_TOP, FigureBlock
