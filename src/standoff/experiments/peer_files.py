@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from standoff.engines.base import FloatArray
+from standoff.core.problem import FloatArray
 
 PeerFormat = Literal["ktab", "decide"]
 
