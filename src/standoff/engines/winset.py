@@ -59,6 +59,8 @@ from standoff.engines.base import BargainingProblem, FloatArray
 SLACK = 1e-9
 #: A win-set narrower than this share of every scale is the status quo alone.
 POINT_TOL = 1e-6
+#: A package off the status quo by more than this share of some issue's scale is a deal.
+DEAL_TOL = 0.01
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def project(ws: WinSet, forecast: FloatArray) -> FloatArray:
     cost[:, k : 2 * k] = ws.weight[todo] / ws.span
     solved, ok = _solve(ws, todo, forecast[todo], cost)
     out[todo] = np.where(ok[:, None], solved[:, :k], ws.status_quo[todo])
-    return out
+    return out + 0.0  # no negative zeros
 
 
 def extent(ws: WinSet) -> FloatArray:
@@ -189,7 +191,7 @@ def extent(ws: WinSet) -> FloatArray:
             cost[:, j] = sign
             solved, ok = _solve(ws, rows, ws.status_quo, cost)
             out[:, j, side] = np.where(ok, solved[:, j], np.nan)
-    return out
+    return out + 0.0
 
 
 def is_point(ws: WinSet, bounds: FloatArray) -> NDArray[np.bool_]:
@@ -201,6 +203,11 @@ def is_point(ws: WinSet, bounds: FloatArray) -> NDArray[np.bool_]:
 def pivotal(ws: WinSet) -> list[str]:
     """In a one-draw win-set that is the status quo alone: the veto players without whom it would be larger."""
     return [a for a in dict.fromkeys(ws.actors) if not is_point(ws, extent(ws.without(a)))[0]]
+
+
+def leaves_status_quo(ws: WinSet, y: FloatArray) -> NDArray[np.bool_]:
+    """``(D,)`` whether packages ``y`` ``(D, k)`` move off the status quo by more than ``DEAL_TOL`` of a scale."""
+    return (np.abs(y - ws.status_quo) > DEAL_TOL * ws.span).any(axis=-1)
 
 
 def _n_vars(ws: WinSet) -> int:

@@ -137,6 +137,7 @@ from standoff import __version__
 from standoff.engines import get
 from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
 from standoff.engines.deterrence import DeterrenceParams
+from standoff.engines.winset import DEAL_TOL
 from standoff.experiments.advice.evaluation import (
     _deal,
     _open,
@@ -153,7 +154,6 @@ from standoff.experiments.advice.moves import _moves, _point_forecasts, candidat
 from standoff.experiments.advice.results import (
     COALITION_TOL,
     COST_RATE,
-    DEAL_TOL,
     EU,
     MEDIATOR,
     MEDIATOR_CAPABILITY,

@@ -9,8 +9,9 @@ import numpy as np
 
 from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
 from standoff.engines.deterrence import DeterrenceParams
+from standoff.engines.winset import DEAL_TOL
 from standoff.experiments.advice.moves import _apply, _stack, _unblocked
-from standoff.experiments.advice.results import DEAL_TOL, Move, PolicyEffect, PolicyMeasure
+from standoff.experiments.advice.results import Move, PolicyEffect, PolicyMeasure
 from standoff.scenario.arrays import ScenarioArrays
 from standoff.scenario.load import LoadedScenario
 

@@ -9,11 +9,11 @@ import numpy as np
 
 from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
 from standoff.engines.expected_utility import OFFER_NAMES
+from standoff.engines.winset import DEAL_TOL
 from standoff.experiments.advice.evaluation import _Runner
 from standoff.experiments.advice.moves import _apply, _stack, _unblocked
 from standoff.experiments.advice.results import (
     COALITION_TOL,
-    DEAL_TOL,
     EU,
     MOVED_TOL,
     Baseline,
