@@ -163,3 +163,30 @@ def test_format_checks(tmp_path: Path):
     bad = '\n    veto: [{issue: a, judgment: "a default red line on a package issue"}]'
     with pytest.raises(ScenarioError, match="red-line veto without a range"):
         scenario(tmp_path, v1_red=bad)
+
+
+def test_mediator_proposes_packages_with_who_gains_what(tmp_path: Path):
+    """The compromise package (88.89, 44.44): v1 gains 1·(100 - 11.11)/100 on a and loses 0.5·44.44/100 on b,
+    +0.667 in all; v2 loses 0.5·88.89/100 on a and gains 1·44.44/100 on b: exactly 0, indifferent."""
+    from standoff.experiments.advice import advise
+
+    adv = advise(scenario(tmp_path), "broker", engines=("compromise",), draws=16)
+    assert adv.objective == "deal" and adv.baseline.objective == 1.0  # every draw's compromise leaves (0, 0)
+    assert adv.moves and {m.move.kind for m in adv.moves} == {"package"}
+    move = adv.move("package:compromise")
+    assert move.move.package == {"a": pytest.approx(4000 / 45), "b": pytest.approx(2000 / 45)}
+    v1, v2 = move.gains
+    assert (v1.actor, v2.actor) == ("v1", "v2") and v1.accepts and v2.accepts
+    assert v1.gain == pytest.approx(2 / 3) and v1.by_issue["b"] == pytest.approx(-2 / 9)
+    assert v2.gain == pytest.approx(0, abs=1e-9) and v2.by_issue["a"] == pytest.approx(-4 / 9)
+    assert any(n.startswith("Deal: the forecast over the package issues (a, b)") for n in adv.notes)
+
+
+def test_mediator_when_only_the_status_quo_passes(tmp_path: Path):
+    from standoff.experiments.advice import advise
+
+    adv = advise(
+        scenario(tmp_path, keeper=KEEPER, keeper_stances=KEEPER_STANCES), "broker", engines=("compromise",), draws=8
+    )
+    assert adv.baseline.objective == 0.0 and adv.moves == []
+    assert any("status quo alone" in n and "keeper" in n for n in adv.notes)

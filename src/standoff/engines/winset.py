@@ -128,6 +128,22 @@ class WinSet:
         )
 
 
+def tile(ws: WinSet, reps: int) -> WinSet:
+    """The win-set repeated ``reps`` times along the draw axis (block ``r`` is a copy of every draw)."""
+
+    def rep(x: FloatArray) -> FloatArray:
+        return np.tile(x, (reps,) + (1,) * (x.ndim - 1))
+
+    return replace(
+        ws,
+        ideal=rep(ws.ideal),
+        salience=rep(ws.salience),
+        status_quo=rep(ws.status_quo),
+        radius=rep(ws.radius),
+        weight=rep(ws.weight),
+    )
+
+
 def win_set(problems: Mapping[str, BargainingProblem], packages: Sequence[PackageVeto]) -> WinSet | None:
     """Compile the package vetoes over ``problems`` (one issue each); ``None`` without any package veto."""
     issues = tuple(i for i in problems if any(i in pv.issues for pv in packages))

@@ -137,7 +137,7 @@ from standoff import __version__
 from standoff.engines import get
 from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
 from standoff.engines.deterrence import DeterrenceParams
-from standoff.engines.winset import DEAL_TOL
+from standoff.engines.winset import DEAL_TOL, win_set
 from standoff.experiments.advice.evaluation import (
     _deal,
     _open,
@@ -149,7 +149,7 @@ from standoff.experiments.advice.evaluation import (
     _utility,
 )
 from standoff.experiments.advice.explanation import _explain, _notes
-from standoff.experiments.advice.mediator import advice_subjects
+from standoff.experiments.advice.mediator import advice_subjects, package_gains, package_moves
 from standoff.experiments.advice.moves import _moves, _point_forecasts, candidate_moves
 from standoff.experiments.advice.results import (
     COALITION_TOL,
@@ -169,6 +169,7 @@ from standoff.experiments.advice.results import (
     Move,
     MoveResult,
     OfferChange,
+    PackageGain,
     PolicyEffect,
     PolicyMeasure,
     Response,
@@ -199,6 +200,7 @@ __all__ = [
     "Move",
     "MoveResult",
     "OfferChange",
+    "PackageGain",
     "PolicyEffect",
     "PolicyMeasure",
     "Response",
@@ -291,19 +293,30 @@ def advise(
     chosen, own = _chosen_issues(loaded, point.problems, actor, issues, goal)
     targets = _point_forecasts(point, specs, chosen)
     moves = _moves(loaded, actor, point, targets, chosen, goal == "deal")
-    run = _Runner(moves, specs, chosen, (mediator_capability, mediator_salience), draws, goal == "deal")
+    if goal == "deal" and point.packages:
+        moves = [mv for mv in moves if mv.kind != "propose"] + package_moves(actor, point)
+    packaged = [i for i in point.problems if any(i in pv.issues for pv in point.packages)]
+    run_issues = chosen + [i for i in packaged if i not in chosen]
+    run = _Runner(moves, specs, run_issues, (mediator_capability, mediator_salience), draws, goal == "deal")
     parts = list(chunks(sc, draws, seed))
     run.evaluate(parts)
+    run.project_win_set(point.packages)
+    point_win_set = win_set(point.problems, point.packages)
 
     spans = {i: point.problems[i].span for i in chosen}
     names = [s.name for s in specs]
     scores = _score(run, moves, names, chosen, own, actor, goal, cost_rate, spans)
     net = scores.net
     partner_gain = _partner_gains(run, moves, names, spans, cost_rate)
-    order = sorted(range(len(moves)), key=lambda m: (-round(float(np.mean(net[m])), 12), -float(scores.opened[m]), m))
+    gains = {m: package_gains(point_win_set, mv.package) for m, mv in enumerate(moves) if point_win_set and mv.package}
+    worst = {m: min((g.gain for g in gs), default=0.0) for m, gs in gains.items()}
+    order = sorted(
+        range(len(moves)),
+        key=lambda m: (-round(float(np.mean(net[m])), 12), -float(scores.opened[m]), -worst.get(m, 0.0), m),
+    )
     policies = _policy_effects(loaded, moves, policy_params, policy_paths, seed)
     by_policy = {p.option: p for p in policies}
-    explained = [m for m in order if moves[m].kind != "policy"][: max(explain, 0)]
+    explained = [m for m in order if moves[m].issue is not None][: max(explain, 0)]
     explanations = _explain(run, parts, moves, explained, specs, chosen, level, spans) if explained else {}
 
     results = []
@@ -331,6 +344,7 @@ def advise(
                 stated={who: _summary(v, level) for who, v in run.stated.get(m, {}).items()},
                 explanation=explanations.get(m),
                 policy=by_policy.get(mv.policy) if mv.policy else None,
+                gains=gains.get(m, []),
                 draws=_move_draws(run, mv, m, names, scores),
             )
         )
@@ -362,7 +376,7 @@ def advise(
         baseline=baseline,
         moves=results,
         policies=policies,
-        notes=_notes(goal, mediator, policies, moves, baseline),
+        notes=_notes(goal, mediator, policies, moves, baseline, point_win_set),
         baseline_draws={i: {e: run.forecast[e][i][0] for e in names} for i in chosen},
     )
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
 from standoff.engines.deterrence import DeterrenceParams
-from standoff.engines.winset import DEAL_TOL
+from standoff.engines.winset import DEAL_TOL, PackageVeto, WinSet, project, tile, win_set
 from standoff.experiments.advice.moves import _apply, _stack, _unblocked
 from standoff.experiments.advice.results import Move, PolicyEffect, PolicyMeasure
 from standoff.scenario.arrays import ScenarioArrays
@@ -51,8 +51,9 @@ class _Runner:
         self.base: dict[str, BargainingProblem] = {}
         self.own_dx, self.own_ds, self.partner_dx = np.zeros((n, draws)), np.zeros((n, draws)), np.zeros((n, draws))
         self.stated: dict[int, dict[str, FloatArray]] = {}
-        self.touching = {i: [m for m, mv in enumerate(moves) if mv.issue == i] for i in issues}
+        self.touching = {i: [m for m, mv in enumerate(moves) if i in mv.issues] for i in issues}
         self.n_draws = draws
+        self.win_set: WinSet | None = None
 
     def evaluate(self, parts: list[ScenarioArrays]) -> None:
         start = 0
@@ -64,13 +65,15 @@ class _Runner:
             for i in self.issues:
                 p = arrays.problems[i]
                 bases[i].append(p)
-                blocks = {m: _apply(self.moves[m], p, self.mediator) for m in self.touching[i]}
+                blocks = {m: _apply(self.moves[m], p, self.mediator, i) for m in self.touching[i]}
                 for m, b in blocks.items():
                     self.own_dx[m, sl], self.own_ds[m, sl], self.partner_dx[m, sl] = b.own_dx, b.own_ds, b.partner_dx
                     for who, v in b.stated.items():
-                        stated.setdefault(m, {}).setdefault(who, []).append(v)
-                same = [m for m in self.touching[i] if self.moves[m].kind != "propose"]
-                wider = [m for m in self.touching[i] if self.moves[m].kind == "propose"]
+                        key = f"{who}:{i}" if self.moves[m].package is not None else who
+                        stated.setdefault(m, {}).setdefault(key, []).append(v)
+                wide = ("propose", "package")
+                same = [m for m in self.touching[i] if self.moves[m].kind not in wide]
+                wider = [m for m in self.touching[i] if self.moves[m].kind in wide]
                 self._run(i, sl, [p] + [blocks[m].problem for m in same], [-1, *same])
                 if wider:
                     self._run(i, sl, [blocks[m].problem for m in wider], wider)
@@ -78,6 +81,23 @@ class _Runner:
         self.stated = {m: {who: np.concatenate(v) for who, v in per.items()} for m, per in stated.items()}
         self.base = {i: _stack(ps) for i, ps in bases.items()}
         self.status_quo = {i: p.status_quo for i, p in self.base.items()}
+
+    def project_win_set(self, packages: Sequence[PackageVeto]) -> None:
+        """Move every engine's forecasts of the package issues, baseline and moves, onto the win-set.
+
+        The win-set is the baseline's (the veto players' true interests, whatever a move makes
+        anyone state), the same for every row of a draw."""
+        ws = win_set(self.base, packages)
+        if ws is None:
+            return
+        rows = len(self.moves) + 1
+        tiled = tile(ws, rows)
+        for e in self.forecast:
+            y = np.stack([self.forecast[e][i].reshape(-1) for i in ws.issues], axis=1)
+            moved = project(tiled, y)
+            for j, i in enumerate(ws.issues):
+                self.forecast[e][i] = moved[:, j].reshape(rows, -1)
+        self.win_set = ws
 
     def _run(self, issue: str, sl: slice, blocks: list[BargainingProblem], rows: list[int]) -> None:
         """Run every engine once on the stacked blocks; row ``-1`` is the baseline (copied to every move)."""
@@ -162,7 +182,16 @@ def _open(run: _Runner, engine: str, issues: list[str], spans: Mapping[str, floa
 
 
 def _deal(run: _Runner, engine: str, issues: list[str], spans: Mapping[str, float]) -> FloatArray:
-    """``(M + 1, D)`` 1 where a deal is reached (row 0: baseline)."""
+    """``(M + 1, D)`` 1 where a deal is reached (row 0: baseline).
+
+    With package vetoes: where the forecast, projected onto the win-set, leaves the status
+    quo on some package issue. Otherwise: every chosen issue inside every veto interval
+    before the projection and at least one off the status quo."""
+    if run.win_set is not None:
+        moved = np.zeros_like(run.forecast[engine][run.win_set.issues[0]], dtype=bool)
+        for i in run.win_set.issues:
+            moved |= np.abs(run.forecast[engine][i] - run.status_quo[i]) > DEAL_TOL * spans[i]
+        return moved.astype(float)
     inside = np.ones_like(run.forecast[engine][issues[0]], dtype=bool)
     moved = np.zeros_like(inside)
     for i in issues:

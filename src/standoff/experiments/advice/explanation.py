@@ -9,7 +9,7 @@ import numpy as np
 
 from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
 from standoff.engines.expected_utility import OFFER_NAMES
-from standoff.engines.winset import DEAL_TOL
+from standoff.engines.winset import DEAL_TOL, WinSet, extent, is_point, pivotal
 from standoff.experiments.advice.evaluation import _Runner
 from standoff.experiments.advice.moves import _apply, _stack, _unblocked
 from standoff.experiments.advice.results import (
@@ -131,7 +131,7 @@ def _explain(
             if not touched[i]:
                 continue
             p = arrays.problems[i]
-            blocks = {m: _apply(moves[m], p, run.mediator) for m in touched[i]}
+            blocks = {m: _apply(moves[m], p, run.mediator, i) for m in touched[i]}
             groups = [
                 [m for m in touched[i] if moves[m].kind != "propose"],
                 [m for m in touched[i] if moves[m].kind == "propose"],
@@ -261,7 +261,14 @@ def _mechanism(
     return lines
 
 
-def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[Move], baseline: Baseline) -> list[str]:
+def _notes(
+    goal: str,
+    mediator: bool,
+    policies: list[PolicyEffect],
+    moves: list[Move],
+    baseline: Baseline,
+    ws: WinSet | None = None,
+) -> list[str]:
     notes = [
         "Gains are model-relative: the change each engine predicts when the actor states something else, "
         "with every other input as sampled; they are not forecasts that the move will be believed or answered.",
@@ -272,6 +279,13 @@ def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[
             "Utility: minus the salience-weighted distance (percent of each scale) between forecast and the actor's "
             "own position; net gain subtracts the cost of the stated change."
         )
+    elif ws is not None:
+        notes.append(
+            f"Deal: the forecast over the package issues ({', '.join(ws.issues)}), moved onto the win-set of the "
+            f"status quo (the packages {', '.join(dict.fromkeys(ws.actors))} all accept), leaves the status quo; "
+            "moves cost nothing under this objective."
+        )
+        notes.append(_win_set_note(ws))
     else:
         notes.append(
             "Deal: every chosen issue's bargained outcome inside every veto player's interval (before the veto "
@@ -285,7 +299,8 @@ def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[
                 "issues left open. Choose issues where a deal is possible (--issue) to weigh proposals on them."
             )
     if mediator:
-        notes.append("The mediator is not an actor of the scenario; its only moves are proposals on an issue.")
+        what = "package proposals" if ws is not None else "proposals on an issue"
+        notes.append(f"The mediator is not an actor of the scenario; its only moves are {what}.")
     if policies:
         notes.append(
             "Policy options change deterrence and crisis inputs only; their bargaining gain is zero by construction "
@@ -294,3 +309,17 @@ def _notes(goal: str, mediator: bool, policies: list[PolicyEffect], moves: list[
     if any(mv.kind == "align" for mv in moves):
         notes.append("Alignments assume the partner agrees; its own net gain is reported beside the move.")
     return notes
+
+
+def _win_set_note(ws: WinSet) -> str:
+    """What the win-set is at the point values: its range per issue, or why it is the status quo alone."""
+    bounds = extent(ws)
+    if np.isnan(bounds).any():
+        return "The win-set is empty at the point values: the red lines exclude every package the veto players accept."
+    if is_point(ws, bounds)[0]:
+        who = ", ".join(pivotal(ws)) or "no single veto player"
+        return (
+            f"The win-set is the status quo alone at the point values; its status quo admits no improvement for: {who}."
+        )
+    ranges = ", ".join(f"{i} {lo:.3g}-{hi:.3g}" for i, (lo, hi) in zip(ws.issues, bounds[0], strict=True))
+    return f"The win-set at the point values spans (per issue, not every combination): {ranges}."

@@ -13,6 +13,7 @@ from standoff.engines import get
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray
 from standoff.experiments.advice.mediator import _proposal_points
 from standoff.experiments.advice.results import EU, POSITION_STEPS, SALIENCE_STEP, Move
+from standoff.experiments.montecarlo import run_engines
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.load import LoadedScenario, load_scenario
 
@@ -153,16 +154,17 @@ class _Block:
     shared: FloatArray | None = None
 
 
-def _apply(move: Move, p: BargainingProblem, mediator: tuple[float, float]) -> _Block:
-    """Build ``move``'s problem from the sampled problem ``p`` (same draws)."""
+def _apply(move: Move, p: BargainingProblem, mediator: tuple[float, float], issue: str) -> _Block:
+    """Build ``move``'s problem on ``issue`` from its sampled problem ``p`` (same draws)."""
     zero = np.zeros(p.n_draws)
-    if move.kind == "propose":
-        assert move.target is not None
+    if move.kind in ("propose", "package"):
+        target = move.package[issue] if move.package is not None else move.target
+        assert target is not None
         cap = mediator[0] * p.capability.max(axis=1, keepdims=True)
         add = replace(
             p,
             actors=(*p.actors, move.actor),
-            position=np.hstack([p.position, np.full((p.n_draws, 1), move.target)]),
+            position=np.hstack([p.position, np.full((p.n_draws, 1), target)]),
             salience=np.hstack([p.salience, np.full((p.n_draws, 1), mediator[1])]),
             capability=np.hstack([p.capability, cap]),
             veto=np.vstack([p.veto, [-np.inf, np.inf]]),
@@ -225,8 +227,9 @@ def _unblocked(spec: EngineSpec, problem: BargainingProblem, result: BargainingR
 
 
 def _point_forecasts(point: ScenarioArrays, specs: list[EngineSpec], issues: list[str]) -> dict[str, dict[str, float]]:
-    """Issue → engine → the point-run forecast."""
-    return {i: {s.name: float(s.run(point.problems[i], detail=False).forecast[0]) for s in specs} for i in issues}
+    """Issue → engine → the point-run forecast (in the win-set, if the scenario has package vetoes)."""
+    out = run_engines(point, [s.name for s in specs], issues)
+    return {i: {e: float(v[0]) for e, v in per.items()} for i, per in out.items()}
 
 
 def candidate_moves(

@@ -24,7 +24,7 @@ MEDIATOR = "mediator"
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
-MoveKind = Literal["position", "salience", "align", "policy", "propose"]
+MoveKind = Literal["position", "salience", "align", "policy", "propose", "package"]
 _NO_JSON = {"json": False}
 
 
@@ -48,14 +48,15 @@ class Move:
 
     Attributes:
         id: unique key, e.g. ``position:enrichment:-10``, ``align:enrichment:e3``.
-        kind: ``position``, ``salience``, ``align``, ``policy`` or ``propose``.
+        kind: ``position``, ``salience``, ``align``, ``policy``, ``propose`` or ``package``.
         actor: the actor who moves.
-        issue: the issue it touches (``None`` for a policy option).
+        issue: the issue it touches (``None`` for a policy option or a package).
         description: one line for people.
         shift: signed change of stated position (scale points) or of salience.
         target: absolute stated position (to an engine's forecast; a proposal).
         partner: the other actor of an alignment.
         policy: the policy option's id.
+        package: issue → proposed position, for a package proposal.
     """
 
     id: str
@@ -67,6 +68,28 @@ class Move:
     target: float | None = None
     partner: str | None = None
     policy: str | None = None
+    package: dict[str, float] | None = None
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        """The issues the move touches."""
+        if self.package is not None:
+            return tuple(self.package)
+        return () if self.issue is None else (self.issue,)
+
+
+@dataclass(frozen=True)
+class PackageGain:
+    """What a veto player gains at a proposed package over the status quo (point values, utility units).
+
+    ``by_issue``: issue → ``s |SQ - x| / Δ - s |y - x| / Δ``; ``gain``: their sum; ``accepts``:
+    whether the gain is at least minus its tolerance (the package is in its part of the win-set).
+    """
+
+    actor: str
+    gain: float
+    by_issue: dict[str, float]
+    accepts: bool
 
 
 @dataclass(frozen=True)
@@ -159,6 +182,7 @@ class MoveResult:
         by_engine: mean net gain per engine.
         recommended: whether the move is advised; ``reason``: why not (empty if it is).
         partner_gain: for an alignment, the partner's own net utility gain.
+        gains: for a package proposal, who gains what at the package (each veto player).
         open_change: deal objective: change in the mean share of chosen issues on which no veto
             binds (it breaks ties in the ranking, e.g. when no move changes P(deal)).
         stated: actor → its stated position (or salience) under the move, over draws.
@@ -182,6 +206,7 @@ class MoveResult:
     stated: dict[str, Summary]
     explanation: Explanation | None = None
     policy: PolicyEffect | None = None
+    gains: list[PackageGain] = field(default_factory=list)
     draws: Mapping[str, FloatArray] = field(default_factory=dict, repr=False, compare=False, metadata=_NO_JSON)
 
     @property
