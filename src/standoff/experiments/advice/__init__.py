@@ -36,6 +36,16 @@ move's gain is its change. Moves under this objective have no cost. Ties
 issues on which no veto binds. The status quo of a draw is its sampled value,
 while the veto intervals come from the point values (as the engines use them).
 
+*Deal with package vetoes* (Tsebelis 2002; :mod:`standoff.engines.winset`).
+When the scenario has package vetoes, every engine's forecasts of the package
+issues, baseline and moves, are moved onto the win-set of the status quo (the
+win-set of the draw's true interests, whatever a move makes anyone state), and
+a deal is reached in a draw and engine when that package leaves the status
+quo by more than ``DEAL_TOL`` of the scale on some package issue: every veto
+player accepts it by construction. Issues outside every package do not enter.
+Ties are broken as above, then by the gain of the worst-off veto player at a
+proposed package.
+
 Moves (exhaustive over this set)
 --------------------------------
 For each chosen issue on which the actor has a stance (``Fp_e`` engine ``e``'s
@@ -67,7 +77,12 @@ point-run forecast, ``Fp`` their mean):
   points or at the middle of the veto players' common interval, with
   capability ``mediator_capability`` times the largest capability on the issue
   (in each draw) and salience ``mediator_salience``. Changing nothing else is
-  the baseline.
+  the baseline. With package vetoes, proposals are ``package`` moves instead.
+* ``package`` (deal objective with package vetoes; :mod:`.mediator`): the
+  same stance added on every package issue at once, at a package of the
+  win-set: each registered engine's point forecast moved onto it, and their
+  mean. Reported with each veto player's gain at the package over the status
+  quo, issue by issue (:class:`PackageGain`).
 
 Moves that change nothing at the point values (a shift clipped to zero, a
 salience at its bound, a partner at the same position) are left out, and so
