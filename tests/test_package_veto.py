@@ -190,3 +190,49 @@ def test_mediator_when_only_the_status_quo_passes(tmp_path: Path):
     )
     assert adv.baseline.objective == 0.0 and adv.moves == []
     assert any("status quo alone" in n and "keeper" in n for n in adv.notes)
+
+
+def test_exchange_rounds_stop_where_a_veto_player_would_lose():
+    """The cone of the module docstring (v1: b <= 2a, v2: a <= 2b; losses at the status quo 1 and 1).
+
+    Rounds (30, 30) -> (50, 40) -> (90, 40): the last takes a > 2b, v2's loss 0.45 + 0.6 = 1.05 > 1:
+    blocked, the run stops after round 1. From outside: (80, 10) (v2 loses 0.4 + 0.9 = 1.3) ->
+    (80, 30) (1.1: better for v2 than before, realised) -> (90, 30) (1.15 > max(1, 1.1): blocked)."""
+    from standoff.engines.winset import stop_round
+
+    a = BargainingProblem.from_points([100, 0], [1.0, 0.5], [10, 10], status_quo=0, actors=("v1", "v2"))
+    b = BargainingProblem.from_points([0, 100], [0.5, 1.0], [10, 10], status_quo=0, actors=("v1", "v2"))
+    ws = win_set({"a": a, "b": b}, [PackageVeto("v1", ("a", "b")), PackageVeto("v2", ("a", "b"))])
+    assert ws is not None
+    inside = np.array([[[30.0, 30.0], [50, 40], [90, 40]]])
+    outside = np.array([[[80.0, 10.0], [80, 30], [90, 30]]])
+    free = np.array([[[30.0, 30.0], [50, 40], [60, 40]]])
+    assert stop_round(ws, inside).tolist() == [1]
+    assert stop_round(ws, outside).tolist() == [1]
+    assert stop_round(ws, free).tolist() == [2]
+    two = win_set({"a": _stack(a), "b": _stack(b)}, [PackageVeto("v1", ("a", "b")), PackageVeto("v2", ("a", "b"))])
+    assert two is not None and stop_round(two, np.concatenate([inside, free])).tolist() == [1, 2]
+
+
+def _stack(p: BargainingProblem) -> BargainingProblem:
+    from dataclasses import replace
+
+    return replace(
+        p,
+        position=np.repeat(p.position, 2, axis=0),
+        salience=np.repeat(p.salience, 2, axis=0),
+        capability=np.repeat(p.capability, 2, axis=0),
+        status_quo=np.repeat(p.status_quo, 2),
+    )
+
+
+def test_exchange_kept_inside_the_win_set(tmp_path: Path):
+    """The exchange model on the hand case: its package is one both veto players accept; without the
+    vetoes it is reported beside it."""
+    f = forecast(scenario(tmp_path, hawk_range=", range: [10, 60]"), engines=["exchange"], draws=64, seed=1)
+    w = f.win_set
+    assert w is not None
+    y = w.packages["exchange"]
+    assert y["b"] <= 2 * y["a"] + 1e-6 and y["a"] <= 2 * y["b"] + 1e-6
+    assert f.issue("a").engines["exchange"].without_vetoes is not None
+    assert w.p_deal is not None and 0.0 <= w.p_deal["exchange"] <= 1.0

@@ -40,6 +40,17 @@ differs from ``SQ`` on some issue). These ``2k`` linear programmes give the
 per-issue range of the win-set; a veto player is *pivotal* when the win-set
 is the status quo alone with it and larger without it.
 
+**Exchanges.** The exchange model (a multi-issue engine) realises exchanges
+round by round. With package vetoes, a round's exchanges are realised only if
+they keep every veto player at or above its status-quo utility, or at least
+no worse off than before the round (so a start outside the win-set can still
+move towards it): round ``t`` is blocked when some veto player has
+``-U_a(F_t) > max(r_a, -U_a(F_{t-1}))``, ``F_t`` the forecast after round
+``t``, and bargaining stops before the first blocked round
+(:func:`stop_round`); the forecast there is then projected like every other.
+The filter acts on a round's exchanges together, not one by one: the model
+realises them jointly, and a per-exchange test belongs inside its rounds.
+
 Departures: the balls come from each draw's sampled positions, saliences and
 status quo (red-line intervals, like before, from the point values); issues
 outside every package keep the engines' forecasts.
@@ -53,7 +64,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from standoff.engines.base import BargainingProblem, FloatArray
+from standoff.engines.base import BargainingProblem, BargainingResult, FloatArray, apply_veto
 
 #: Slack in utility units for accepting an outcome (numerical, not behavioural).
 SLACK = 1e-9
@@ -221,6 +232,23 @@ def pivotal(ws: WinSet) -> list[str]:
     return [a for a in dict.fromkeys(ws.actors) if not is_point(ws, extent(ws.without(a)))[0]]
 
 
+def stop_round(ws: WinSet, by_round: FloatArray) -> NDArray[np.intp]:
+    """``(D,)`` the last realised round of a multi-issue engine (see the module docstring).
+
+    ``by_round``: ``(D, R + 1, k)`` the forecast of the package issues after each round
+    (round 0: before any exchange)."""
+    loss = _per_round(ws, by_round)
+    r1 = by_round.shape[1]
+    allowed = np.maximum(ws.radius[:, None, :], loss[:, :-1]) + SLACK
+    blocked = (loss[:, 1:] > allowed).any(axis=-1)  # (D, R): round t + 1 blocked
+    return np.where(blocked.any(axis=1), np.argmax(blocked, axis=1), r1 - 1)
+
+
+def _per_round(ws: WinSet, by_round: FloatArray) -> FloatArray:
+    """``(D, R + 1, P)`` each veto player's utility loss after each round."""
+    return (ws.salience[:, None] * np.abs(by_round[:, :, None, :] - ws.ideal[:, None]) / ws.span).sum(axis=-1)
+
+
 def leaves_status_quo(ws: WinSet, y: FloatArray) -> NDArray[np.bool_]:
     """``(D,)`` whether packages ``y`` ``(D, k)`` move off the status quo by more than ``DEAL_TOL`` of a scale."""
     return (np.abs(y - ws.status_quo) > DEAL_TOL * ws.span).any(axis=-1)
@@ -296,6 +324,27 @@ def _solve(
     # an infeasible block makes the whole programme infeasible: solve the draws one by one
     parts = [_solve(ws, rows[[r]], target[[r]], cost[[r]]) for r in range(d)]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def realised_forecasts(
+    problems: Mapping[str, BargainingProblem],
+    packages: Sequence[PackageVeto],
+    results: Mapping[str, BargainingResult],
+) -> dict[str, FloatArray]:
+    """Issue → ``(D,)`` a multi-issue engine's forecast after its last realised round, within the red lines.
+
+    ``results`` must carry ``forecast_by_round`` (a detailed run). Without package vetoes,
+    the engine's own forecasts."""
+    ws = win_set(problems, packages)
+    if ws is None:
+        return {i: r.forecast for i, r in results.items()}
+    by_round = np.stack([results[i].forecast_by_round for i in ws.issues], axis=-1)  # type: ignore[misc]
+    stop = stop_round(ws, by_round)
+    rows = np.arange(len(stop))
+    return {
+        i: apply_veto(r.forecast_by_round[rows, stop], problems[i].status_quo, problems[i].veto)  # type: ignore[index]
+        for i, r in results.items()
+    }
 
 
 def project_issues(

@@ -27,6 +27,7 @@ from standoff.engines.winset import (
     leaves_status_quo,
     pivotal,
     project_issues,
+    realised_forecasts,
     win_set,
 )
 from standoff.experiments.montecarlo import Forecasts, chunks, engine_draws
@@ -187,8 +188,13 @@ def forecast(
     results = {
         i: {s.name: joint[s.name][i] if s.name in joint else s.run(p) for s in specs} for i, p in point.problems.items()
     }
+    realised = {n: realised_forecasts(point.problems, point.packages, r) for n, r in joint.items()}
     projected = {
-        s.name: project_issues(point.problems, point.packages, {i: results[i][s.name].forecast for i in results})
+        s.name: project_issues(
+            point.problems,
+            point.packages,
+            realised[s.name] if s.name in realised else {i: results[i][s.name].forecast for i in results},
+        )
         for s in specs
     }
     issues = []

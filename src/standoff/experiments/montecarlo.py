@@ -24,7 +24,7 @@ import numpy as np
 
 from standoff.engines import get
 from standoff.engines.base import FloatArray
-from standoff.engines.winset import project_issues
+from standoff.engines.winset import project_issues, realised_forecasts
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
 
@@ -67,7 +67,9 @@ def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence
     """Every engine's forecast on every draw of compiled arrays: ``{issue: {engine: (D,)}}``.
 
     One-issue engines run issue by issue; multi-issue engines once over all issues.
-    With package vetoes every engine's forecasts are projected onto the win-set
+    With package vetoes a multi-issue engine stops before its first round of exchanges
+    that a veto player blocks (:func:`standoff.engines.winset.stop_round`), and every
+    engine's forecasts are projected onto the win-set
     (:func:`standoff.engines.winset.project_issues`), which needs every issue of
     a package whichever are asked for."""
     wanted = list(arrays.problems) if issues is None else list(issues)
@@ -77,9 +79,11 @@ def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence
     for e in engines:
         spec = get(e)
         if spec.kind == "multi-issue":
-            for issue, result in spec.run(arrays.problems, detail=False).items():  # type: ignore[arg-type]
+            results = spec.run(arrays.problems, detail=bool(arrays.packages))  # type: ignore[arg-type]
+            realised = realised_forecasts(arrays.problems, arrays.packages, results)  # type: ignore[arg-type]
+            for issue, values in realised.items():
                 if issue in out:
-                    out[issue][e] = result.forecast
+                    out[issue][e] = values
         else:
             for issue, p in chosen.items():
                 out[issue][e] = spec.run(p, detail=False).forecast
