@@ -121,6 +121,15 @@ def test_status_quo_alone_names_the_veto_player(tmp_path: Path):
     w = f.win_set
     assert w is not None and w.status == "status quo alone" and w.pivotal == ["keeper"]
     assert w.packages["compromise"] == {"a": 0, "b": 0} and w.deal == {"compromise": False}
+    from rich.console import Console
+
+    from standoff.presentation.briefing import render
+
+    console = Console(record=True, width=200)
+    console.print(render(f))
+    assert (
+        "the win-set is the status quo alone; its status quo admits no improvement for: keeper" in console.export_text()
+    )
 
 
 def test_empty_win_set_is_reported(tmp_path: Path):
