@@ -401,6 +401,17 @@ def advise(
             out.print(f"[bold]#{r.rank}[/bold] {r.move.description}: why")
             for line in r.explanation.mechanism[:MECHANISM_LINES]:
                 out.print(f"  - {line}")
+    for r in result.moves[:top]:
+        if r.gains:
+            p_deal = f"P(deal) {result.baseline.objective:.2f} → {result.baseline.objective + r.gain:.2f}; "
+            who = "; ".join(
+                f"{g.actor} {g.gain:+.3f} ("
+                + ", ".join(f"{i} {v:+.3f}" for i, v in g.by_issue.items())
+                + ("" if g.accepts else ", rejects")
+                + ")"
+                for g in r.gains
+            )
+            out.print(f"[bold]#{r.rank}[/bold] {p_deal}who gains what at the package (utility vs status quo): {who}")
     if not result.recommended:
         out.print("No move is advised: none gains more than twice its Monte Carlo error (with a willing partner).")
     for note in result.notes:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BargainingProblem", "FloatArray"]
+__all__ = ["BargainingProblem", "FloatArray", "PackageVeto"]
 
 FloatArray = NDArray[np.float64]
 
@@ -84,3 +84,16 @@ class BargainingProblem:
         ids = actors if actors is not None else tuple(f"a{i}" for i in range(n))
         v = np.tile([-np.inf, np.inf], (n, 1)) if veto is None else np.asarray(veto, dtype=float)
         return cls(ids, pos, sal, cap, (float(scale[0]), float(scale[1])), sq, v)
+
+
+@dataclass(frozen=True)
+class PackageVeto:
+    """One actor's veto over a package of issues (Tsebelis's win-set; see :mod:`standoff.engines.winset`).
+
+    The actor accepts an outcome when its salience-weighted utility over the
+    package's issues is at least its status-quo utility minus ``tolerance``.
+    """
+
+    actor: str
+    issues: tuple[str, ...]
+    tolerance: float = 0.0

@@ -18,11 +18,21 @@ import numpy as np
 
 from standoff.core.version import __version__
 from standoff.engines import BargainingProblem, available, get
-from standoff.engines.base import BargainingResult
+from standoff.engines.base import BargainingResult, FloatArray
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
-from standoff.experiments.montecarlo import engine_draws
+from standoff.engines.winset import (
+    DEAL_TOL,
+    extent,
+    is_point,
+    leaves_status_quo,
+    pivotal,
+    project_issues,
+    realised_forecasts,
+    win_set,
+)
+from standoff.experiments.montecarlo import Forecasts, chunks, engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
-from standoff.scenario.arrays import compile_scenario
+from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.coverage import coverage
 
 
@@ -78,10 +88,36 @@ class IssueForecast:
     positions: list[float]
     weights: list[float]
     vetoes: dict[str, tuple[float, float]]
+    package_vetoes: list[str]
     engines: dict[str, EngineForecast]
     pushing: list[tuple[str, float]]
     moves: list[Move]
     judgment_inputs: list[str]
+
+
+@dataclass(frozen=True)
+class WinSetForecast:
+    """The win-set of the status quo under the package vetoes (point values), and the engines' packages.
+
+    Attributes:
+        issues: the issues of some package veto; ``veto_players``: who holds one.
+        status: ``"open"``, ``"status quo alone"`` or ``"empty"`` (red lines exclude every package).
+        ranges: issue → the smallest and largest value over the win-set (the packages accepted
+            need not fill the box: the win-set is a polytope, see :mod:`standoff.engines.winset`).
+        pivotal: when the win-set is the status quo alone, the veto players without whom it would not be.
+        packages: engine → issue → its point forecast projected onto the win-set.
+        deal: engine → whether that package leaves the status quo.
+        p_deal: engine → with draws, the share of draws whose projected forecast leaves the status quo.
+    """
+
+    issues: list[str]
+    veto_players: list[str]
+    status: str
+    ranges: dict[str, tuple[float, float]]
+    pivotal: list[str]
+    packages: dict[str, dict[str, float]]
+    deal: dict[str, bool]
+    p_deal: dict[str, float] | None
 
 
 @dataclass(frozen=True)
@@ -99,6 +135,7 @@ class Forecast:
     inputs_total: int
     inputs_quoted: int
     inputs_judgment_only: int
+    win_set: WinSetForecast | None = None
     made_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     def issue(self, issue_id: str) -> IssueForecast:
@@ -147,14 +184,26 @@ def forecast(
     joint = {s.name: s.run(point.problems) for s in specs if s.kind == "multi-issue"}  # type: ignore[arg-type]
     free_problems = {i: replace(p, veto=np.tile((-np.inf, np.inf), (p.n_actors, 1))) for i, p in point.problems.items()}
     joint_free = {n: get(n).run(free_problems, detail=False) for n in joint}  # type: ignore[arg-type]
+    packaged = {i for pv in point.packages for i in pv.issues}
+    results = {
+        i: {s.name: joint[s.name][i] if s.name in joint else s.run(p) for s in specs} for i, p in point.problems.items()
+    }
+    realised = {n: realised_forecasts(point.problems, point.packages, r) for n, r in joint.items()}
+    projected = {
+        s.name: project_issues(
+            point.problems,
+            point.packages,
+            realised[s.name] if s.name in realised else {i: results[i][s.name].forecast for i in results},
+        )
+        for s in specs
+    }
     issues = []
     for issue in sc.issues:
         problem = point.problems.get(issue.id)
         if problem is None:
             continue
-        results = {s.name: joint[s.name][issue.id] if s.name in joint else s.run(problem) for s in specs}
         free = None
-        if problem.has_veto.any():
+        if problem.has_veto.any() or issue.id in packaged:
             free = {
                 s.name: float(
                     (
@@ -172,11 +221,17 @@ def forecast(
                 intervals[name] = Interval(float(q[0]), float(q[1]), float(q[2]), level)
         engines_out = {
             s.name: _engine_forecast(
-                s.name, s.title, results[s.name], issue.scale.label, intervals.get(s.name), free and free[s.name]
+                s.name,
+                s.title,
+                results[issue.id][s.name],
+                float(projected[s.name][issue.id][0]),
+                issue.scale.label,
+                intervals.get(s.name),
+                free and free[s.name],
             )
             for s in specs
         }
-        eu = results.get("expected_utility")
+        eu = results[issue.id].get("expected_utility")
         issues.append(
             IssueForecast(
                 issue=issue.id,
@@ -193,6 +248,7 @@ def forecast(
                     for a, v, has in zip(problem.actors, problem.veto, problem.has_veto, strict=True)
                     if has
                 },
+                package_vetoes=[pv.actor for pv in point.packages if issue.id in pv.issues],
                 engines=engines_out,
                 pushing=_pushing(problem),
                 moves=_moves(problem, eu) if eu is not None else [],
@@ -213,6 +269,42 @@ def forecast(
         inputs_total=cov.total,
         inputs_quoted=cov.quoted,
         inputs_judgment_only=len(cov.judgment_only),
+        win_set=_win_set(loaded, point, projected, sampled, seed),
+    )
+
+
+def _win_set(
+    loaded: LoadedScenario,
+    point: ScenarioArrays,
+    values: dict[str, dict[str, FloatArray]],
+    sampled: Forecasts | None,
+    seed: int | None,
+) -> WinSetForecast | None:
+    """The win-set at the point values, each engine's package in it, and P(deal) over the draws."""
+    ws = win_set(point.problems, point.packages)
+    sc, names = loaded.scenario, list(values)
+    if ws is None:
+        return None
+    bounds = extent(ws)
+    empty = bool(np.isnan(bounds).any())
+    alone = not empty and bool(is_point(ws, bounds)[0])
+    packages = {e: {i: float(v[i][0]) for i in ws.issues} for e, v in values.items()}
+    deal = {e: bool(leaves_status_quo(ws, np.array([[p[i] for i in ws.issues]]))[0]) for e, p in packages.items()}
+    p_deal = None
+    if sampled is not None and seed is not None:
+        n = len(next(iter(sampled[ws.issues[0]].values())))
+        sq = np.concatenate([np.stack([c.problems[i].status_quo for i in ws.issues], 1) for c in chunks(sc, n, seed)])
+        moved = {e: np.abs(np.stack([sampled[i][e] for i in ws.issues], 1) - sq) > DEAL_TOL * ws.span for e in names}
+        p_deal = {e: float(np.mean(m.any(axis=1))) for e, m in moved.items()}
+    return WinSetForecast(
+        issues=list(ws.issues),
+        veto_players=list(dict.fromkeys(ws.actors)),
+        status="empty" if empty else "status quo alone" if alone else "open",
+        ranges={} if empty else {i: (float(bounds[0, j, 0]), float(bounds[0, j, 1])) for j, i in enumerate(ws.issues)},
+        pivotal=pivotal(ws) if alone else [],
+        packages=packages,
+        deal=deal,
+        p_deal=p_deal,
     )
 
 
@@ -220,11 +312,11 @@ def _engine_forecast(
     name: str,
     title: str,
     r: BargainingResult,
+    value: float,
     label: Callable[[float], str],
     draws: Interval | None,
     without_vetoes: float | None,
 ) -> EngineForecast:
-    value = float(r.forecast[0])
     rounds = stop = by_round = positions = None
     if r.trajectory is not None and r.forecast_by_round is not None:
         rounds = int(r.details["rounds"][0])

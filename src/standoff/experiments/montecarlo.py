@@ -24,6 +24,7 @@ import numpy as np
 
 from standoff.engines import get
 from standoff.engines.base import FloatArray
+from standoff.engines.winset import project_issues, realised_forecasts
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
 
@@ -65,19 +66,32 @@ def chunks(scenario: Scenario, draws: int, seed: int) -> Iterator[ScenarioArrays
 def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence[str] | None = None) -> Forecasts:
     """Every engine's forecast on every draw of compiled arrays: ``{issue: {engine: (D,)}}``.
 
-    One-issue engines run issue by issue; multi-issue engines once over all issues."""
-    chosen = arrays.problems if issues is None else {i: arrays.problems[i] for i in issues}
+    One-issue engines run issue by issue; multi-issue engines once over all issues.
+    With package vetoes a multi-issue engine stops before its first round of exchanges
+    that a veto player blocks (:func:`standoff.engines.winset.stop_round`), and every
+    engine's forecasts are projected onto the win-set
+    (:func:`standoff.engines.winset.project_issues`), which needs every issue of
+    a package whichever are asked for."""
+    wanted = list(arrays.problems) if issues is None else list(issues)
+    packaged = {i for pv in arrays.packages for i in pv.issues}
+    chosen = {i: arrays.problems[i] for i in arrays.problems if i in wanted or i in packaged}
     out: Forecasts = {i: {} for i in chosen}
     for e in engines:
         spec = get(e)
         if spec.kind == "multi-issue":
-            for issue, result in spec.run(arrays.problems, detail=False).items():  # type: ignore[arg-type]
+            results = spec.run(arrays.problems, detail=bool(arrays.packages))  # type: ignore[arg-type]
+            realised = realised_forecasts(arrays.problems, arrays.packages, results)  # type: ignore[arg-type]
+            for issue, values in realised.items():
                 if issue in out:
-                    out[issue][e] = result.forecast
+                    out[issue][e] = values
         else:
             for issue, p in chosen.items():
                 out[issue][e] = spec.run(p, detail=False).forecast
-    return out
+        if arrays.packages:
+            projected = project_issues(chosen, arrays.packages, {i: out[i][e] for i in chosen})
+            for i in chosen:
+                out[i][e] = projected[i]
+    return {i: out[i] for i in wanted}
 
 
 def _sampled_job(scenario: Scenario, engines: Sequence[str], seed: int, index: int, size: int) -> Forecasts:

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from standoff.experiments.forecast import Forecast, IssueForecast
+from standoff.experiments.forecast import Forecast, IssueForecast, WinSetForecast
 
 ENGINE_ORDER = ("compromise", "median", "nash", "expected_utility")
 
@@ -20,7 +20,30 @@ def render(f: Forecast) -> RenderableType:
         f"{f.inputs_judgment_only} on judgment alone.",
         "" if f.draws is None else f"  Monte Carlo: {f.draws} draws, seed {f.seed}.",
     )
-    return Group(head, *[render_issue(i) for i in f.issues])
+    tail = [] if f.win_set is None else [render_win_set(f.win_set)]
+    return Group(head, *tail, *[render_issue(i) for i in f.issues])
+
+
+def render_win_set(w: WinSetForecast) -> RenderableType:
+    """The package vetoes: what every veto player accepts over the issues together, and each engine's package."""
+    lines = [
+        Text("\nPACKAGE VETOES (Tsebelis's win-set of the status quo)", style="bold cyan"),
+        Text(f"  {', '.join(w.veto_players)} veto packages over {', '.join(w.issues)}"),
+    ]
+    if w.status == "empty":
+        lines.append(Text("  the win-set is empty: the red lines exclude every package the veto players accept"))
+    elif w.status == "status quo alone":
+        who = ", ".join(w.pivotal) or "no single veto player (only several together)"
+        lines.append(Text(f"  the win-set is the status quo alone; its status quo admits no improvement for: {who}"))
+    else:
+        ranges = ", ".join(f"{i} {_fmt(lo)}–{_fmt(hi)}" for i, (lo, hi) in w.ranges.items())
+        lines.append(Text(f"  the win-set spans (each issue's range; not every combination): {ranges}"))
+    for e, package in w.packages.items():
+        p = f" · P(deal) {w.p_deal[e]:.0%}" if w.p_deal is not None and e in w.p_deal else ""
+        verdict = "deal" if w.deal[e] else "status quo"
+        body = ", ".join(f"{i} {_fmt(v)}" for i, v in package.items())
+        lines.append(Text(f"  {e}: {body} ({verdict}){p}"))
+    return Group(*lines)
 
 
 def _fmt(x: float) -> str:
@@ -54,6 +77,8 @@ def render_issue(i: IssueForecast) -> RenderableType:
     if i.pushing:
         push = ", ".join(f"{a} ({'↑' if v > 0 else '↓'}{_fmt(abs(v))})" for a, v in i.pushing)
         lines.append(Text(f"  pushing hardest from the status quo (capability × salience × distance): {push}"))
+    if i.package_vetoes:
+        lines.append(Text("  package vetoes (see the win-set above): " + ", ".join(i.package_vetoes)))
     if i.vetoes:
         lines.append(
             Text("  vetoes: " + ", ".join(f"{a} accepts [{_fmt(v[0])}, {_fmt(v[1])}]" for a, v in i.vetoes.items()))

@@ -9,8 +9,11 @@ unless sampled. Inputs are visited in file order (actors' capabilities,
 issues' status quo, stances' position then salience), so the same generator
 state gives the same draws.
 
-Veto intervals come from the point values: a declared ``range``, or else the
-outcomes the veto player likes at least as well as the status quo.
+Red-line veto intervals come from the point values: a declared ``range``, or
+else the outcomes the veto player likes at least as well as the status quo.
+Package vetoes are compiled to :class:`~standoff.core.problem.PackageVeto`
+records; their win-set is built from each draw's values
+(:func:`~standoff.engines.winset.win_set`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from standoff.core.problem import BargainingProblem, FloatArray
+from standoff.core.problem import BargainingProblem, FloatArray, PackageVeto
 from standoff.scenario.model import Quantity, Scenario
 
 
@@ -31,11 +34,13 @@ class ScenarioArrays:
     Attributes:
         problems: issue id → its bargaining problem (actors with a stance).
         inputs: input path → ``(D,)`` values, for every input that was sampled or fixed.
+        packages: the package vetoes, over the issues of ``problems``.
     """
 
     scenario_id: str
     problems: dict[str, BargainingProblem]
     inputs: dict[str, FloatArray]
+    packages: tuple[PackageVeto, ...] = ()
 
     @property
     def n_draws(self) -> int:
@@ -104,4 +109,9 @@ def compile_scenario(
             status_quo=values[f"issues.{issue.id}.status_quo"],
             veto=veto,
         )
-    return ScenarioArrays(scenario.id, problems, inputs)
+    packages = tuple(
+        PackageVeto(a.id, tuple(i for i in pv.issues if i in problems), pv.tolerance)
+        for a in scenario.actors
+        for pv in a.package_veto
+    )
+    return ScenarioArrays(scenario.id, problems, inputs, tuple(pv for pv in packages if pv.issues))

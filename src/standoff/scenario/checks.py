@@ -67,6 +67,7 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
                         "give the actor a stance on it or give the veto a range",
                     )
                 )
+        found += _package_checks(path, a, issue_ids, stance_keys)
     for path, i in issues:
         scale = scales.get(i.get("id"))
         if scale:
@@ -88,6 +89,41 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
         found += _bounded(s.get("salience"), f"{path}.salience", 0.0, 1.0, "salience")
     found += _sections(raw, actor_ids, issue_ids)
     found += list(_evidence(raw, "", corpus))
+    return found
+
+
+def _package_checks(path: str, actor: dict[str, Any], issue_ids: set[str], stance_keys: set[Any]) -> list[Found]:
+    """A package veto names known issues on which its actor has a stance, and no issue in two packages."""
+    found: list[Found] = []
+    seen: dict[str, int] = {}
+    for k, package in enumerate(actor.get("package_veto") or []):
+        if not isinstance(package, dict) or not isinstance(package.get("issues"), list):
+            continue
+        ppath = f"{path}.package_veto[{k}]"
+        for issue in package["issues"]:
+            if not isinstance(issue, str):
+                continue
+            if issue not in issue_ids:
+                found.append((f"{ppath}.issues", _unknown("issue", issue, issue_ids)))
+            elif (actor.get("id"), issue) not in stance_keys:
+                found.append(
+                    (
+                        f"{ppath}.issues",
+                        f"a package veto is read from the actor's stances; give it a stance on {issue!r}",
+                    )
+                )
+            red = [v for v in actor.get("veto") or [] if isinstance(v, dict) and v.get("issue") == issue]
+            if any(v.get("range") is None for v in red):
+                found.append(
+                    (
+                        f"{ppath}.issues",
+                        f"{issue!r} also has a red-line veto without a range (the package veto on it alone); "
+                        "give the red line a range or drop it",
+                    )
+                )
+            if issue in seen and seen[issue] != k:
+                found.append((f"{ppath}.issues", f"{issue!r} is already in package_veto[{seen[issue]}]"))
+            seen.setdefault(issue, k)
     return found
 
 

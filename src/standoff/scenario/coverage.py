@@ -78,13 +78,13 @@ def inputs(scenario: Scenario) -> Iterator[Input]:
 
 
 def coverage(scenario: Scenario) -> Coverage:
-    """Evidence coverage of a scenario's numeric inputs (vetoes' quotes count for their actor)."""
+    """Evidence coverage of a scenario's numeric inputs (red-line and package vetoes' quotes count for their actor)."""
     items = tuple(inputs(scenario))
     by_actor: dict[str, list[tuple[str, str]]] = {a.id: [] for a in scenario.actors}
     for item in items:
         if item.actor is not None:
             by_actor[item.actor] += [q for q in item.quotes if q not in by_actor[item.actor]]
     for a in scenario.actors:
-        for v in a.veto:
+        for v in [*a.veto, *a.package_veto]:
             by_actor[a.id] += [(e.doc, e.quote) for e in v.evidence if (e.doc, e.quote) not in by_actor[a.id]]
     return Coverage(items, by_actor)

@@ -199,7 +199,7 @@ class Scale(_Strict):
 
 
 class Veto(_Sourced):
-    """An actor's veto on an issue: outcomes outside ``range`` are blocked.
+    """An actor's veto on an issue, a red line: outcomes outside ``range`` are blocked.
 
     Without ``range``, the actor accepts the outcomes it likes at least as
     well as the status quo: ``[x_i - |x_i - SQ|, x_i + |x_i - SQ|]``.
@@ -216,6 +216,31 @@ class Veto(_Sourced):
         return self
 
 
+class PackageVeto(_Sourced):
+    """An actor's veto over a package of issues taken together (Tsebelis 2002).
+
+    The actor accepts an outcome ``y`` over ``issues`` when its
+    salience-weighted utility for the whole package is at least its utility
+    for the status quo, less ``tolerance``::
+
+        - Σ_i s_ai |y_i - x_ai| / Δ_i  >=  - Σ_i s_ai |SQ_i - x_ai| / Δ_i - tolerance
+
+    (``x_ai``, ``s_ai``: its position and salience; ``Δ_i``: the scale's span).
+    It may lose on one issue if it gains enough on another. ``tolerance`` is in
+    the same units: 0.05 is five points of a 0-100 scale at salience 1.
+    """
+
+    issues: list[Id] = Field(min_length=2)
+    tolerance: float = Field(default=0.0, ge=0.0)
+
+    @model_validator(mode="after")
+    def _supported(self) -> PackageVeto:
+        self._require_support("a package veto")
+        if len(set(self.issues)) != len(self.issues):
+            raise ValueError(f"a package veto lists an issue twice: {self.issues}")
+        return self
+
+
 Group = Literal["state", "faction", "organisation", "movement", "public", "individual"]
 
 
@@ -229,6 +254,7 @@ class Actor(_Strict):
     capability: Quantity
     risk: Quantity | None = None
     veto: list[Veto] = Field(default_factory=list)
+    package_veto: list[PackageVeto] = Field(default_factory=list)
 
 
 class Issue(_Strict):

@@ -75,6 +75,9 @@ def quotes(loaded: LoadedScenario) -> list[QuoteRef]:
         for v in a.veto:
             for e in v.evidence:
                 uses.setdefault((e.doc, e.quote), []).append(f"actors.{a.id}.veto.{v.issue}")
+        for k, pv in enumerate(a.package_veto):
+            for e in pv.evidence:
+                uses.setdefault((e.doc, e.quote), []).append(f"actors.{a.id}.package_veto[{k}]")
     out = []
     for k, ((doc, quote), paths) in enumerate(uses.items()):
         span = loaded.corpus[doc].find(quote) if doc in loaded.corpus else None
@@ -112,6 +115,17 @@ def evidence(loaded: LoadedScenario) -> dict[str, Any]:
         for a in sc.actors
         for v in a.veto
     ]
+    package_vetoes = [
+        {
+            "actor": a.id,
+            "issues": list(pv.issues),
+            "tolerance": pv.tolerance,
+            "judgment": pv.judgment,
+            "quotes": [{"doc": e.doc, "quote": e.quote, "key": refs[(e.doc, e.quote)].key} for e in pv.evidence],
+        }
+        for a in sc.actors
+        for pv in a.package_veto
+    ]
     cited = {q.doc for q in refs.values()}
     return jsonable(
         {
@@ -121,6 +135,7 @@ def evidence(loaded: LoadedScenario) -> dict[str, Any]:
             "by_support": {s: cov.count(s) for s in ("quote", "quote+judgment", "judgment")},
             "inputs": inputs,
             "vetoes": vetoes,
+            "package_vetoes": package_vetoes,
             "documents": [document_info(d, d.id in cited) for d in loaded.corpus.documents.values()],
         }
     )
