@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from standoff.corpus.documents import Corpus, normalise_text
-from standoff.scenario.model import CRISIS_QUANTITIES
+from standoff.scenario.model import CRISIS_OPTIONAL, CRISIS_QUANTITIES
 
 Found = tuple[str, str]
 
@@ -137,10 +137,10 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
                 found.append((f"{path}.id", f"duplicate policy id {ident!r} (first at {first[ident]})"))
             first.setdefault(ident, path)
         params(policy.get("deterrence"), f"{path}.deterrence", known_params, "deterrence")
-        params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES, "crisis")
+        params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES + CRISIS_OPTIONAL, "crisis")
     from standoff.engines import available
 
-    engines = {s.name for s in available()} | {"deterrence", "crisis"}
+    engines = {s.name for s in available()} | {"deterrence", "crisis", "pathways", "base_rate"}
     seen: dict[str, str] = {}
     for path, q in _items(raw, "questions"):
         ident = q.get("id")
@@ -156,8 +156,9 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
                 found.append((f"{path}.sources[{k}].engine", _unknown("engine", engine, engines)))
             if isinstance(issue, str) and issue not in issue_ids:
                 found.append((f"{path}.sources[{k}].issue", _unknown("issue", issue, issue_ids)))
-            if engine in ("deterrence", "crisis") and not isinstance(raw.get(engine), dict):
-                found.append((f"{path}.sources[{k}].engine", f"the scenario has no {engine} section to read from"))
+            needs = {"deterrence": "deterrence", "crisis": "crisis", "pathways": "deterrence"}.get(str(engine))
+            if needs is not None and not isinstance(raw.get(needs), dict):
+                found.append((f"{path}.sources[{k}].engine", f"the scenario has no {needs} section to read from"))
     return found
 
 
