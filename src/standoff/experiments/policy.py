@@ -352,7 +352,9 @@ def _status_quo_models(
 ) -> tuple[StatusQuoGame | None, StatusQuoGame | None, np.ndarray | None]:
     """The status-quo game (and its third-party and breakout pathways) on the quiet paths.
 
-    The status quo starts at the issue's status quo ``q_0`` (as the proposer's share) and moves
+    Period ``k`` of the game is months ``(k - 1) P + 1 .. k P`` after ``as_of`` (``P`` =
+    ``period_months``), its state taken at its last month. The status quo starts at the issue's
+    status quo ``q_0`` (as the proposer's share) and moves
     toward the demand that is optimal under the proposer's belief, ``x̂_0``, by at most
     ``defiance_rate`` a month: ``q_t = q_0 + clip(x̂_0 - q_0, -r t, r t)``. The receiver has not
     struck at today's status quo (the paths are quiet since the shock), so its cost is known to
@@ -362,8 +364,8 @@ def _status_quo_models(
         return None, None, None
     months = np.arange(horizon + 1, dtype=float)
     period = crisis.period_months
-    steps = p_path[:, ::period]  # one column per period
-    t = months[::period]
+    steps = p_path[:, period::period]  # one column per period after as_of, at its last month
+    t = months[period::period]
     c_a = keep["proposer_cost"]
     if "believed_cost_low" in keep:
         b_lo = np.minimum(keep["believed_cost_low"], keep["believed_cost_high"])
@@ -372,11 +374,11 @@ def _status_quo_models(
     else:
         b_lo, b_hi, believed = low, high, None
     q0 = keep["status_quo"]
-    target = screening_uniform(steps[:, 0], c_a, b_lo, b_hi).demand
+    target = screening_uniform(p_path[:, 0], c_a, b_lo, b_hi).demand
     rate = keep.get("defiance_rate", np.zeros_like(q0))
     reach = rate[:, None] * t[None, :]
     q = np.clip(q0[:, None] + np.clip((target - q0)[:, None], -reach, reach), 0.0, 1.0)
-    seen = q0 - steps[:, 0]
+    seen = q0 - p_path[:, 0]
     game = status_quo_game(
         q,
         steps,
@@ -389,7 +391,8 @@ def _status_quo_models(
     )
     third = None
     if "third_party_p_win" in keep:
-        p3 = np.clip(keep["third_party_p_win"][:, None] * steps / np.maximum(steps[:, :1], 1e-9), 0.0, 1.0)
+        scale = keep["third_party_p_win"][:, None] / np.maximum(p_path[:, :1], 1e-9)
+        p3 = np.clip(scale * steps, 0.0, 1.0)
         lo3 = np.minimum(keep["third_party_cost_low"], keep["third_party_cost_high"])
         hi3 = np.maximum(keep["third_party_cost_low"], keep["third_party_cost_high"])
         third = status_quo_game(
@@ -399,7 +402,7 @@ def _status_quo_models(
             UniformCost(lo3, hi3),
             period_months=period,
             demand_floor=q,  # no talks with the third party: the proposer holds the status quo
-            known_above=q0 - p3[:, 0],
+            known_above=q0 - np.clip(scale[:, 0] * p_path[:, 0], 0.0, 1.0),
         )
     breakout = None
     if "breakout_rate" in keep:

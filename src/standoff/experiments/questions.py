@@ -257,9 +257,12 @@ class _Value:
 
 
 def _spread_of(x: np.ndarray, note: str | None = None) -> _Value:
+    """Mean over input draws with the central 90% of the per-draw probabilities, widened to hold the mean
+    (a long tail can put the mean above the 95th percentile)."""
     x = np.asarray(x, dtype=float)
     lo, hi = np.quantile(x, [(1 - LEVEL) / 2, (1 + LEVEL) / 2]) if x.size else (np.nan, np.nan)
-    return _Value(float(x.mean()), float(lo), float(hi), note)
+    m = float(x.mean())
+    return _Value(m, min(float(lo), m), max(float(hi), m), note)
 
 
 def _monthly(hazard_by_period: np.ndarray, period: int, months: int) -> np.ndarray:
@@ -335,8 +338,10 @@ class _Dynamic:
             return _spread_of(c.within(months), f"largest pathway: {top} ({100 * shares[top]:.0f}% of the risk)")
         if s.engine == "crisis":
             model = self._crisis()
-            if s.output in ("war_by", "deal"):
-                return _spread_of(np.asarray([_dynamic(s, run, quiet, elapsed, model)]))
+            if s.output == "deal":
+                return _spread_of(model.talks.peace_probability)
+            if s.output == "war_by":
+                return _spread_of(model.talks.war_by_round[:, min(int(s.months or 1), model.rounds)])
             g = model.status_quo
             if g is None:
                 raise ValueError("the crisis status-quo game needs the crisis issue's status quo")
