@@ -150,9 +150,12 @@ def forecast(
         if backtest > dt.datetime.now(dt.UTC).date():
             err.print(f"--as-of {backtest.isoformat()} is in the future: a backtest is made as of a past date")
             raise typer.Exit(2)
-        loaded = replace(loaded, scenario=loaded.scenario.model_copy(update={"as_of": backtest}))
+        # computed as of the backtest date; recorded against the scenario file as it is
+        computed = replace(loaded, scenario=loaded.scenario.model_copy(update={"as_of": backtest}))
+    else:
+        computed = loaded
     if questions:
-        nets = _net(loaded, seed, draws=draws or 200)
+        nets = _net(computed, seed, draws=draws or 200)
         if as_json:
             sys.stdout.write(json.dumps({"questions": [n.to_dict() for n in nets]}, indent=2) + "\n")
         else:
@@ -182,7 +185,8 @@ def forecast(
     else:
         out.print(render(result))
     if record:
-        _record(loaded, db, seed, quiet=as_json, draws=draws or 200, backtest_as_of=backtest)
+        nets = _net(computed, seed, draws=draws or 200) if backtest is not None else None
+        _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
 
 
 @app.command()
