@@ -314,10 +314,27 @@ def compare(
         out.print(ctable)
         out.print(
             "  * at Tehran's optimal demand today (Fearon screening); war ≤k mo and deal: if it holds its "
-            "preconditions and adds one more thing a month; preventive: share of draws where the "
-            "defender's motive to fight now is positive within 24 months",
+            "preconditions, adds one more thing a month and every rejected demand meant war (the special case); "
+            "preventive: share of draws where the defender's motive to fight now is positive within 24 months",
             style="dim",
         )
+        if all(o.crisis and o.crisis.status_quo_war_by for o in result.options):
+            stable = Table("option", *[f"strike ≤{k}mo" for k in h], *[f"deal ≤{k}mo" for k in h], box=None)
+            for o in result.options:
+                c = o.crisis
+                assert c is not None and c.status_quo_war_by and c.status_quo_deal_by
+                stable.add_row(
+                    o.id, *[_rate(c.status_quo_war_by[k]) for k in h], *[_rate(c.status_quo_deal_by[k]) for k in h]
+                )
+            out.print(
+                f"\n[bold]Crisis, status-quo game[/bold] (Powell 1996): failed talks leave the status quo; "
+                f"{crisis.receiver} strikes when it prefers war to it; {crisis.proposer} acts on its belief"
+            )
+            out.print(stable)
+            out.print(
+                "  the crisis route only; every route to a strike, pooled: standoff forecast SCENARIO --questions",
+                style="dim",
+            )
     if plot is not None:
         from standoff.history.episodes import iran_us_episodes
         from standoff.presentation.static_figures import paths_png

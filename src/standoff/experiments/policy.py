@@ -108,6 +108,8 @@ class CrisisOutcome:
     preventive_share: float
     preventive_peak: float | None
     motive: list[float]
+    status_quo_war_by: dict[int, Rate] | None = None
+    status_quo_deal_by: dict[int, Rate] | None = None
 
 
 @dataclass(frozen=True)
@@ -430,4 +432,10 @@ def _crisis_outcome(crisis: Crisis, model: CrisisModel, loaded: LoadedScenario) 
         preventive_share=float(windows.mean()),
         preventive_peak=float(np.median(power.peak_month[windows])) if windows.any() else None,
         motive=np.median(power.motive, axis=0).tolist(),
+        status_quo_war_by=None
+        if model.status_quo is None
+        else {h: _spread(model.status_quo.war_within(h)) for h in crisis.horizons},
+        status_quo_deal_by=None
+        if model.status_quo is None
+        else {h: _spread(model.status_quo.deal_within(h)) for h in crisis.horizons},
     )
