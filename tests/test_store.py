@@ -172,7 +172,7 @@ def test_reopening_keeps_the_ledger_and_the_schema_matches_the_models(url: str):
     try:
         with engine.connect() as c:
             ctx = MigrationContext.configure(c, opts={"version_table": VERSION_TABLE})
-            assert ctx.get_current_revision() == "0001"
+            assert ctx.get_current_revision() == "0002"
             assert compare_metadata(ctx, Base.metadata) == []
     finally:
         engine.dispose()

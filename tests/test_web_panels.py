@@ -1,5 +1,6 @@
 """The policy-comparison, defiance-cycle, ledger and advice panels of the dashboard."""
 
+import datetime as dt
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -7,6 +8,7 @@ from fastapi.testclient import TestClient
 from standoff.web.app import create_app
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
+TODAY = dt.datetime.now(dt.UTC).date().isoformat()  # resolutions may not be dated in the future
 
 
 def test_policy_panels_show_every_option(tmp_path: Path, monkeypatch):
@@ -43,15 +45,13 @@ def test_ledger_panel_appears_once_questions_are_recorded(tmp_path: Path, monkey
     assert CliRunner().invoke(app, ["forecast", str(MINI), "--record"]).exit_code == 0
     assert (
         CliRunner()
-        .invoke(
-            app, ["resolve", "enrichment-below-20", "--outcome", "no", "--date", "2027-01-01", "--source", "synthetic"]
-        )
+        .invoke(app, ["resolve", "enrichment-below-20", "--outcome", "no", "--date", TODAY, "--source", "synthetic"])
         .exit_code
         == 0
     )
     page = client.get("/s/mini/ledger")
     assert page.status_code == 200
-    assert "enrichment-above-45" in page.text and "compromise" in page.text and "no on 2027-01-01" in page.text
+    assert "enrichment-above-45" in page.text and "compromise" in page.text and f"no on {TODAY}" in page.text
 
 
 def test_advice_panel_and_its_api():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -26,26 +27,87 @@ from standoff.cli.common import (
 )
 
 
-def _record(loaded, db: str | None, seed: int, *, quiet: bool, paths: int = 2000, draws: int = 200) -> None:  # noqa: ANN001
-    import datetime as dt
-
-    from standoff.experiments.questions import question_forecasts
+def _net(loaded, seed: int, *, paths: int = 2000, draws: int = 200):  # noqa: ANN001, ANN202
+    from standoff.experiments.questions import net_assessment
     from standoff.history.default_fit import default_fit
-    from standoff.store.questions import record as record_runs
 
     if not loaded.scenario.questions:
-        err.print(f"{loaded.scenario.id} declares no questions: nothing to record")
+        err.print(f"{loaded.scenario.id} declares no questions")
         raise typer.Exit(2)
-    started = dt.datetime.now(dt.UTC)
     base = default_fit().params if loaded.scenario.deterrence is not None else None
-    forecasts = question_forecasts(loaded, base, paths=paths, draws=draws, seed=seed)
+    return net_assessment(loaded, base, paths=paths, draws=draws, seed=seed)
+
+
+def _record(
+    loaded,  # noqa: ANN001
+    db: str | None,
+    seed: int,
+    *,
+    quiet: bool,
+    paths: int = 2000,
+    draws: int = 200,
+    nets=None,  # noqa: ANN001
+    backtest_as_of=None,  # noqa: ANN001
+) -> None:
+    import datetime as dt
+
+    from standoff.store import LedgerError
+    from standoff.store.questions import record_net
+
+    started = dt.datetime.now(dt.UTC)
+    if nets is None:
+        nets = _net(loaded, seed, paths=paths, draws=draws)
     with _store(db) as store:
-        runs = record_runs(loaded, forecasts, store, seed=seed, paths=paths, draws=draws, started=started)
+        try:
+            runs = record_net(
+                loaded, nets, store, seed=seed, paths=paths, draws=draws, started=started, backtest_as_of=backtest_as_of
+            )
+        except LedgerError as exc:
+            err.print(f"not recorded: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
         where = store.url
+    count = sum(len(n.components) for n in nets) + sum(n.probability is not None for n in nets)
+    kind = f"a backtest as of {backtest_as_of.isoformat()}: " if backtest_as_of is not None else ""
     (err if quiet else out).print(
-        f"recorded {len(forecasts)} forecasts of {len(loaded.scenario.questions)} "
-        f"questions in {len(runs)} runs to {where}"
+        f"recorded {kind}{count} forecasts of {len(nets)} questions in {len(runs)} runs to {where}",
+        markup=False,
+        highlight=False,
     )
+
+
+def _pct(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return f"{100 * p:.1f}%" if p >= 0.001 else f"{100 * p:.2f}%"
+
+
+def _print_net(nets) -> None:  # noqa: ANN001
+    for n in nets:
+        q = n.question
+        out.print(
+            f"{q.id}: {q.text} (by {q.resolve_by.isoformat()}, {n.window_months} mo)",
+            style="bold",
+            markup=False,
+            highlight=False,
+        )
+        if n.probability is None:
+            line = "  no pooled answer: no component answers this question as asked"
+        else:
+            line = f"  P = {_pct(n.probability)} [{_pct(n.low)}, {_pct(n.high)}]  log-odds pool; {n.weights.label}"
+        out.print(line, markup=False, highlight=False)
+        for c in n.components:
+            head = f"w={c.weight:.2f}" if c.pooled else "not pooled"
+            text = f"    {head:<10} {c.source}: {_pct(c.probability)} [{_pct(c.low)}, {_pct(c.high)}]"
+            if c.note:
+                text += f"; {c.note}"
+            if not c.pooled:
+                text += f" (why: {c.reason})"
+            out.print(text, markup=False, highlight=False)
+        if n.shares:
+            shares = ", ".join(f"{k} {100 * v:.0f}%" for k, v in sorted(n.shares.items(), key=lambda kv: -kv[1]))
+            out.print(f"    pathway shares of the strike risk: {shares}", markup=False, highlight=False)
+        if n.disagreement:
+            out.print(f"    {n.disagreement}", markup=False, highlight=False)
 
 
 @app.command()
@@ -68,15 +130,53 @@ def forecast(
             "(a decide-exchange-model input file), run by the engine that reproduces that tool.",
         ),
     ] = "scenario",
+    questions: Annotated[
+        bool,
+        typer.Option(
+            "--questions", help="One pooled probability per declared question, with its components and weights."
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="With --record: record a backtest made as of this past date (YYYY-MM-DD)."),
+    ] = None,
 ) -> None:
-    """Forecast every issue with every bargaining engine: a briefing, or --json."""
-    from standoff.experiments.forecast import forecast as run_forecast
-    from standoff.presentation.briefing import render
+    """Forecast every issue with every bargaining engine: a briefing, or --json; --questions: the net assessment."""
+    import datetime as dt
 
     if file_format != "scenario":
         _forecast_peer_file(scenario, file_format, as_json=as_json)
         return
     loaded = _load(scenario)
+    backtest = None
+    if as_of is not None:
+        if not record:
+            err.print("--as-of records a backtest: use it with --record")
+            raise typer.Exit(2)
+        try:
+            backtest = dt.date.fromisoformat(as_of)
+        except ValueError:
+            err.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
+            raise typer.Exit(2) from None
+        if backtest > dt.datetime.now(dt.UTC).date():
+            err.print(f"--as-of {backtest.isoformat()} is in the future: a backtest is made as of a past date")
+            raise typer.Exit(2)
+        # computed as of the backtest date; recorded against the scenario file as it is
+        computed = replace(loaded, scenario=loaded.scenario.model_copy(update={"as_of": backtest}))
+    else:
+        computed = loaded
+    if questions:
+        nets = _net(computed, seed, draws=draws or 200)
+        if as_json:
+            sys.stdout.write(json.dumps({"questions": [n.to_dict() for n in nets]}, indent=2) + "\n")
+        else:
+            _print_net(nets)
+        if record:
+            _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
+        return
+    from standoff.experiments.forecast import forecast as run_forecast
+    from standoff.presentation.briefing import render
+
     if draws:
         total = draws
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
@@ -96,7 +196,8 @@ def forecast(
     else:
         out.print(render(result))
     if record:
-        _record(loaded, db, seed, quiet=as_json, draws=draws or 200)
+        nets = _net(computed, seed, draws=draws or 200) if backtest is not None else None
+        _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
 
 
 def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:
@@ -250,11 +351,29 @@ def compare(
         proposer = loaded.scenario.actor(crisis.proposer).name
         out.print(
             f"  * at the proposer's ({proposer}) optimal demand today (Fearon screening); war ≤k mo and deal: "
-            "if it holds its "
-            "preconditions and adds one more thing a month; preventive: share of draws where the "
-            "defender's motive to fight now is positive within 24 months",
+            "if it holds its preconditions, adds one more thing a month and every rejected demand meant war "
+            "(the special case); preventive: share of draws where the defender's motive to fight now is "
+            "positive within 24 months",
             style="dim",
         )
+        if all(o.crisis and o.crisis.status_quo_war_by for o in result.options):
+            stable = Table("option", *[f"strike ≤{k}mo" for k in h], *[f"deal ≤{k}mo" for k in h], box=None)
+            for o in result.options:
+                c = o.crisis
+                assert c is not None and c.status_quo_war_by and c.status_quo_deal_by
+                stable.add_row(
+                    o.id, *[_rate(c.status_quo_war_by[k]) for k in h], *[_rate(c.status_quo_deal_by[k]) for k in h]
+                )
+            out.print(
+                f"\n[bold]Crisis, status-quo game[/bold] (Powell 1996): failed talks leave the status quo; "
+                f"{loaded.scenario.actor(crisis.receiver).name} strikes when it prefers war to it; "
+                f"{proposer} acts on its belief"
+            )
+            out.print(stable)
+            out.print(
+                "  the crisis route only; every route to a strike, pooled: standoff forecast SCENARIO --questions",
+                style="dim",
+            )
     if plot is not None:
         from standoff.history.episodes import scenario_episodes
         from standoff.presentation.static_figures import paths_png

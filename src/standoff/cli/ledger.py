@@ -95,10 +95,13 @@ def score(
     db: DbOpt = None,
     plot: Annotated[Path | None, typer.Option(help="Write a reliability diagram (PNG).")] = None,
     bins: Annotated[int, typer.Option(help="Probability bins of the calibration table.")] = 5,
+    include_backtests: Annotated[
+        bool, typer.Option("--include-backtests", help="Also score forecasts recorded as backtests.")
+    ] = False,
 ) -> None:
     """Brier and log scores per engine and scenario, the Brier decomposition and calibration."""
     with _store(db) as store:
-        scores = store.scores(bins=bins)
+        scores = store.scores(bins=bins, include_backtests=include_backtests)
     if not scores:
         out.print("no resolved questions with a forecast made before their resolution yet")
         return

@@ -188,6 +188,36 @@ round ``r``, is
 ``(1 - δ_C) Σ_{i<r} δ_C^i d_i + δ_C^r (p_r - c_P)``, and with a deal
 ``(1 - δ_C) Σ_{i<K} δ_C^i d_i + δ_C^K d_K``.
 
+4. Status quo and misperception (Powell 1996; Fearon 1995)
+----------------------------------------------------------
+Powell, R. (1996). "Bargaining in the shadow of power". *Games and Economic
+Behavior* 15, 255–289. Talks that fail need not mean war: the status quo gives
+the proposer ``q`` and goes on until someone prefers war to it. A rejected
+demand means war only if the proposer's threat is credible, ``p - c_A > q``;
+then the receiver accepts ``x`` iff ``c_B >= x - p``. Otherwise the receiver
+refuses any demand beyond ``q`` at no risk and talks stall; it strikes when it
+prefers war to the status quo, ``(1 - p) - c_B > 1 - q``, i.e. ``c_B < q - p``.
+The proposer may still concede (``x < q``), which the receiver accepts iff
+``c_B >= x - p``. Its utility of a demand ``x`` is the screening ``U_P(x)`` for
+``x <= q`` and ``U_P(q)`` beyond (the status quo, struck by low-cost types);
+``U_P`` is quasi-concave, so without a credible threat the optimum is
+``min(x̂, q)``, with ``x̂`` the screening optimum. Each period ends in a deal,
+a war, or the status quo carried into the next; one period is
+``period_months`` months, stated in the result.
+
+*Misperception.* The proposer chooses under its belief ``F̂`` about ``c_B``;
+the receiver acts on its true cost from ``F``. War and deal probabilities are
+computed under ``F`` at the choices made under ``F̂`` (``believed_war_by``
+gives the proposer's own view). A proposer that believes the receiver's cost
+is high demands more: with a credible threat the cutoff ``x̂ - p`` rises, and
+without one it stops conceding, so the real risk ``F(q - p)`` replaces the
+smaller ``F(x̂ - p)``. With ``F̂ = F`` the game is the complete-belief case.
+The receiver's cost is one type for all periods; it compares the options of
+each period (myopic, as the myopic receiver of part 3), so it has fought by
+period ``t`` iff ``c_B < max_{s <= t}(x_s - p_s)``, unless a deal came first (in
+the first period with an offer on the table). ``rejection="war"`` keeps the
+earlier reading, in which every rejection means war, as an explicit option.
+
 Departures
 ----------
 * Fearon states the screening result for a generic ``F``; the uniform closed
@@ -204,6 +234,9 @@ Departures
   the proposer's (or the analyst's), through ``F``. One round is one period
   of discounting; after round ``K`` demands and ``p`` stay at their round-``K``
   values.
+* The status-quo game (part 4) keeps the receiver's cost fixed across periods
+  and its decisions myopic; the proposer's demand is re-optimised each period
+  under its belief, with ``q_t`` and ``p_t`` as given paths.
 * Costs are in units of the good (screening) or of the per-period flow
   (shifting power, sequential demands), as in the papers' normalisations.
 """
@@ -234,6 +267,8 @@ __all__ = [
     "SequentialDemands",
     "demand_path",
     "sequential_demands",
+    "StatusQuoGame",
+    "status_quo_game",
 ]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -898,4 +933,222 @@ def sequential_demands(
         proposer_deal_value=deal_c,
         expected_proposer_value=exp_c,
         expected_receiver_value=exp_d,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# 4. Status quo and misperception (Powell 1996; Fearon 1995)
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class StatusQuoGame:
+    """Periods of a crisis in which failed talks lead to the status quo (see the module docstring).
+
+    Shapes: ``D`` draws, periods ``t = 0..T``; one period lasts ``period_months``
+    months. Probabilities are under the **true** cost distribution ``F``; the
+    proposer's choices were made under its **belief** ``F̂``.
+
+    Attributes:
+        status_quo: ``(D, T + 1)`` ``q_t``, the proposer's share under the status quo.
+        p: ``(D, T + 1)`` proposer's probability of winning a war in period ``t``.
+        credible: ``(D, T + 1)`` ``p_t - c_A > q_t``: a rejected demand means war.
+        believed_demand: ``(D, T + 1)`` ``x̂_t``, the proposer's optimal demand under ``F̂``.
+        demand: ``(D, T + 1)`` ``x_t``: ``x̂_t`` if credible (or ``rejection="war"``),
+            else ``min(x̂_t, q_t)`` (a concession below the status quo, or ``q_t``: talks stall).
+        offer: ``(D, T + 1)`` a demand the receiver accepts or fights over is on the
+            table (credible threat or a concession); otherwise talks stall.
+        threshold: ``(D, T + 1)`` ``θ_t = x_t - p_t``: a receiver of cost ``c`` fights in
+            period ``t`` iff ``c < θ_t`` (in a stalled period ``θ_t = q_t - p_t``, the strike
+            condition ``c_B < q - p``).
+        war_by: ``(D, T + 1)`` P(war in a period ``<= t``) under ``F``.
+        deal_by: ``(D, T + 1)`` P(deal in a period ``<= t``) under ``F``.
+        status_quo_by: ``(D, T + 1)`` P(neither by the end of period ``t``).
+        believed_war_by: ``(D, T + 1)`` the same war probability as the proposer sees it (under ``F̂``).
+        hazard: ``(D, T + 1)`` P(war in period ``t`` | no war and no deal before ``t``).
+        period_months: months per period.
+        rejection: ``"status_quo"`` (Powell 1996) or ``"war"`` (every rejection means war).
+    """
+
+    status_quo: FloatArray
+    p: FloatArray
+    credible: BoolArray
+    believed_demand: FloatArray
+    demand: FloatArray
+    offer: BoolArray
+    threshold: FloatArray
+    war_by: FloatArray
+    deal_by: FloatArray
+    status_quo_by: FloatArray
+    believed_war_by: FloatArray
+    hazard: FloatArray
+    period_months: int
+    rejection: str
+
+    def war_within(self, months: int) -> FloatArray:
+        """``(D,)`` P(war within ``months`` months): the periods that end by then (at least one)."""
+        k = min(max(months // self.period_months, 1), self.war_by.shape[1]) - 1
+        return self.war_by[:, k]
+
+    def deal_within(self, months: int) -> FloatArray:
+        """``(D,)`` P(deal within ``months`` months), as :meth:`war_within`."""
+        k = min(max(months // self.period_months, 1), self.deal_by.shape[1]) - 1
+        return self.deal_by[:, k]
+
+
+def _path(a: ArrayLike, name: str) -> FloatArray:
+    """A scalar, ``(D,)`` constant or ``(D, T + 1)`` path as a 2-D array."""
+    x = np.asarray(a, dtype=float)
+    if x.ndim == 0:
+        return x.reshape(1, 1)
+    if x.ndim == 1:
+        return x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be a scalar, (D,) or (D, T + 1)")
+    return x
+
+
+def _believed_demand(p: FloatArray, c_a: FloatArray, believed: CostDistribution) -> FloatArray:
+    """``(D, T + 1)`` optimal screening demand under the belief ``F̂`` (closed form for a uniform)."""
+    if isinstance(believed, UniformCost):
+        lo = np.asarray(believed.lo, dtype=float).reshape(-1, 1)
+        hi = np.asarray(believed.hi, dtype=float).reshape(-1, 1)
+        y = np.clip(np.clip(0.5 * (hi - c_a), lo, hi), -p, 1.0 - p)
+        return p + y
+    cols = [screening_numeric(p[:, t], c_a[:, 0], believed).demand for t in range(p.shape[1])]
+    return np.stack(cols, axis=1)
+
+
+def _truncated(dist: CostDistribution, y: FloatArray, m: FloatArray) -> FloatArray:
+    """``P(c < y | c >= m) = (F(y) - F(m))^+ / (1 - F(m))`` for ``y`` of shape ``(D, T)``, ``m`` ``(D, 1)``."""
+    f_m = _cdf(dist, np.broadcast_to(m, y.shape[:1] + (1,)).copy())
+    f_y = _cdf(dist, np.maximum(y, m))
+    rest = 1.0 - f_m
+    return np.divide(f_y - f_m, rest, out=np.ones_like(f_y), where=rest > 1e-15)
+
+
+def status_quo_game(
+    status_quo: ArrayLike,
+    p: ArrayLike,
+    proposer_cost: ArrayLike,
+    receiver_cost: CostDistribution,
+    believed_cost: CostDistribution | None = None,
+    *,
+    period_months: int = 1,
+    rejection: Literal["status_quo", "war"] = "status_quo",
+    demand_floor: ArrayLike | None = None,
+    known_above: ArrayLike | None = None,
+) -> StatusQuoGame:
+    """A crisis period by period where failed talks leave the status quo (Powell 1996).
+
+    In period ``t`` the proposer (share ``q_t`` under the status quo, war won with
+    probability ``p_t``, cost ``c_A``) picks the demand that is optimal under its belief
+    ``F̂`` about the receiver's cost:
+    ``x̂_t = p_t + clip(clip((ĉ_hi - c_A)/2, ĉ_lo, ĉ_hi), -p_t, 1 - p_t)`` for a uniform ``F̂``.
+
+    * If its threat is credible, ``p_t - c_A > q_t``, it demands ``x_t = x̂_t``; the receiver
+      accepts iff ``c_B >= x_t - p_t`` and fights otherwise (Fearon screening).
+    * Otherwise a rejection leaves the status quo, so any demand beyond ``q_t`` is refused
+      at no risk. The best it can do is ``x_t = min(x̂_t, q_t)``: a concession the receiver
+      accepts iff ``c_B >= x_t - p_t``, or, when ``x̂_t >= q_t``, no offer: talks stall and
+      the receiver strikes iff it prefers war to the status quo, ``c_B < q_t - p_t``.
+
+    With the receiver's (true) cost ``c_B ~ F`` fixed over the periods and a receiver that
+    compares the options of each period (myopic), it has fought by period ``t`` iff
+    ``c_B < M_t = max_{s <= t} θ_s`` with ``θ_s = x_s - p_s``, as long as no deal came first;
+    a deal comes in the first offer period ``s*`` to the types that did not fight. Hence
+
+        P(war by t)  = F(M_{min(t, s*)}),
+        P(deal by t) = 1{t >= s*} (1 - F(M_{s*})).
+
+    ``rejection="war"`` is the earlier reading in which every rejected demand means war:
+    ``x_t = x̂_t`` and every period is an offer period. ``believed_cost=None`` means
+    ``F̂ = F``: the complete-belief case.
+
+    ``demand_floor`` (declared preconditions ``d_t``) replaces ``x̂_t`` by ``max(x̂_t, d_t)``:
+    the proposer never asks for less than it has declared. ``known_above`` conditions on
+    what has been seen: the receiver did not strike at thresholds up to ``m``, so its cost
+    is ``>= m`` and every probability is under ``F`` truncated there,
+    ``(F(y) - F(m))^+ / (1 - F(m))`` (the proposer's own view is truncated the same way).
+
+    Args:
+        status_quo: ``q``: scalar, ``(D,)`` or ``(D, T + 1)`` proposer's share under the status quo.
+        p: scalar, ``(D,)`` or ``(D, T + 1)`` proposer's probability of winning a war.
+        proposer_cost: scalar or ``(D,)`` ``c_A``.
+        receiver_cost: the true distribution ``F`` of the receiver's cost.
+        believed_cost: the proposer's belief ``F̂`` (``None``: ``F``).
+        period_months: months per period (stated in the result).
+        rejection: ``"status_quo"`` or ``"war"``.
+        demand_floor: scalar, ``(D,)`` or ``(D, T + 1)`` declared demands ``d_t`` (optional).
+        known_above: scalar or ``(D,)`` ``m``: the receiver's cost is known to be ``>= m``.
+
+    Returns:
+        :class:`StatusQuoGame`.
+    """
+    if period_months < 1:
+        raise ValueError("period_months must be >= 1")
+    if rejection not in ("status_quo", "war"):
+        raise ValueError(f"unknown rejection {rejection!r}; use 'status_quo' or 'war'")
+    q_ = _path(status_quo, "status_quo")
+    p_ = _path(p, "p")
+    c_a = np.atleast_1d(np.asarray(proposer_cost, dtype=float))
+    if c_a.ndim != 1:
+        raise ValueError("proposer_cost must be a scalar or (D,)")
+    probe = np.atleast_1d(np.asarray(receiver_cost.cdf(0.0), dtype=float)).reshape(-1, 1)
+    n = int(np.broadcast_shapes(q_.shape[:1], p_.shape[:1], c_a.shape, probe.shape[:1])[0])
+    periods = int(np.broadcast_shapes(q_.shape[1:], p_.shape[1:])[0])
+    q_ = np.broadcast_to(q_, (n, periods)).astype(float)
+    p_ = np.broadcast_to(p_, (n, periods)).astype(float)
+    _check_probability(q_, "status_quo")
+    _check_probability(p_)
+    c_col = np.broadcast_to(c_a, (n,)).reshape(-1, 1)
+    believed = receiver_cost if believed_cost is None else believed_cost
+
+    x_hat = _believed_demand(p_, c_col, believed)
+    if demand_floor is not None:
+        x_hat = np.maximum(x_hat, np.broadcast_to(_path(demand_floor, "demand_floor"), (n, periods)))
+    credible = p_ - c_col > q_
+    if rejection == "war":
+        demand = x_hat
+        offer = np.ones_like(credible)
+    else:
+        demand = np.where(credible, x_hat, np.minimum(x_hat, q_))
+        offer = credible | (x_hat < q_)
+    theta = demand - p_
+    running = np.maximum.accumulate(theta, axis=1)
+    t = np.arange(periods)
+    has_offer = offer.any(axis=1)
+    first = np.where(has_offer, np.argmax(offer, axis=1), periods)
+    stop = np.minimum(t[None, :], first[:, None])  # the last period in which war can still come
+    capped = np.take_along_axis(running, np.minimum(stop, periods - 1), axis=1)
+    at_first = np.take_along_axis(running, np.minimum(first, periods - 1)[:, None], axis=1)
+    if known_above is None:
+        war_by = _cdf(receiver_cost, capped)
+        believed_war = _cdf(believed, capped)
+        deal_end = 1.0 - _cdf(receiver_cost, at_first)
+    else:
+        m = np.broadcast_to(np.atleast_1d(np.asarray(known_above, dtype=float)), (n,)).reshape(-1, 1)
+        war_by = _truncated(receiver_cost, capped, m)
+        believed_war = _truncated(believed, capped, m)
+        deal_end = 1.0 - _truncated(receiver_cost, np.maximum(at_first, m), m)
+    deal_by = np.where(t[None, :] >= first[:, None], deal_end, 0.0)
+    left = 1.0 - war_by - deal_by
+    before = np.concatenate([np.ones((n, 1)), left[:, :-1]], axis=1)
+    new_war = np.diff(war_by, axis=1, prepend=0.0)
+    hazard = np.divide(new_war, before, out=np.zeros_like(new_war), where=before > 1e-15)
+    return StatusQuoGame(
+        status_quo=q_,
+        p=p_,
+        credible=credible,
+        believed_demand=x_hat,
+        demand=demand,
+        offer=offer,
+        threshold=theta,
+        war_by=war_by,
+        deal_by=deal_by,
+        status_quo_by=np.clip(left, 0.0, 1.0),
+        believed_war_by=believed_war,
+        hazard=hazard,
+        period_months=period_months,
+        rejection=rejection,
     )

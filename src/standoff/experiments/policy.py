@@ -39,11 +39,13 @@ from standoff.engines.crisis import (
     ScreeningOutcome,
     SequentialDemands,
     ShiftingPower,
+    StatusQuoGame,
     UniformCost,
     demand_path,
     screening_uniform,
     sequential_demands,
     shifting_power,
+    status_quo_game,
 )
 from standoff.engines.deterrence import (
     _COMPONENT_FIELDS,
@@ -53,8 +55,9 @@ from standoff.engines.deterrence import (
     apply_patch,
     simulate,
 )
+from standoff.engines.pathways import breakout_hazard
 from standoff.scenario.load import LoadedScenario
-from standoff.scenario.model import CRISIS_QUANTITIES, Crisis, Policy, Quantity
+from standoff.scenario.model import CRISIS_OPTIONAL, CRISIS_QUANTITIES, Crisis, Policy, Quantity
 
 BASELINE = Policy(
     id="baseline",
@@ -105,6 +108,8 @@ class CrisisOutcome:
     preventive_share: float
     preventive_peak: float | None
     motive: list[float]
+    status_quo_war_by: dict[int, Rate] | None = None
+    status_quo_deal_by: dict[int, Rate] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,13 @@ def _sample(q: Quantity, rng: np.random.Generator, n: int, name: str) -> np.ndar
     return q.sample(rng, n, (low, high)) if q.uncertain else np.full(n, q.value)
 
 
+def _share(crisis: Crisis, issue: Any, x: np.ndarray) -> np.ndarray:
+    """A position on the crisis issue's scale read as the proposer's share of the good (``share_zero_at``)."""
+    lo, hi = issue.scale.low, issue.scale.high
+    share = (np.asarray(x, dtype=float) - lo) / (hi - lo)
+    return np.clip(share if crisis.share_zero_at == "low" else 1.0 - share, 0.0, 1.0)
+
+
 def _months(a: Any, b: Any) -> int:
     return (a.year - b.year) * 12 + (a.month - b.month) - (a.day < b.day)
 
@@ -204,6 +216,14 @@ def simulate_options(
     if sc.crisis is not None:
         crisis_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
         crisis_draws = {name: _sample(getattr(sc.crisis, name), crisis_rng, paths, name) for name in CRISIS_QUANTITIES}
+        # the status-quo game's inputs, from their own stream so the draws above are unchanged
+        extra_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3,)))
+        for name in CRISIS_OPTIONAL:
+            q = getattr(sc.crisis, name)
+            if q is not None:
+                crisis_draws[name] = _sample(q, extra_rng, paths, name)
+        issue = sc.issue(sc.crisis.issue)
+        crisis_draws["status_quo"] = _share(sc.crisis, issue, _sample(issue.status_quo, extra_rng, paths, "status_quo"))
     chosen = [BASELINE, *sc.policies]
     if options:
         unknown = set(options) - {p.id for p in chosen}
@@ -278,12 +298,21 @@ def _deterrence_outcome(run: DeterrenceResult, quiet: np.ndarray, elapsed: int) 
 
 @dataclass(frozen=True)
 class CrisisModel:
-    """The crisis engine's three models solved on one option's quiet paths (``D`` of them)."""
+    """The crisis engine's models solved on one option's quiet paths (``D`` of them).
+
+    ``talks`` is the sequential-demands reading (every rejection means war); ``status_quo``
+    the status-quo game (Powell 1996) with the proposer's belief; ``third_party`` the same
+    game against the third party's own threshold; ``breakout`` the monthly hazard of a
+    preventive strike on a breakout, ``(D,)``.
+    """
 
     now: ScreeningOutcome
     talks: SequentialDemands
     power: ShiftingPower
     rounds: int
+    status_quo: StatusQuoGame | None = None
+    third_party: StatusQuoGame | None = None
+    breakout: np.ndarray | None = None
 
 
 def crisis_model(crisis: Crisis, sim: Simulated) -> CrisisModel:
@@ -299,6 +328,7 @@ def crisis_model(crisis: Crisis, sim: Simulated) -> CrisisModel:
     p_path = np.clip(keep["p_win"][:, None] * cap[:, elapsed:] / k0[:, None], 0.0, 1.0)  # (D, horizon + 1)
     rounds = min(crisis.rounds, horizon)
     demands = demand_path(keep["precondition"], keep["increment"], rounds)
+    game, third, breakout = _status_quo_models(crisis, keep, p_path, low, high, horizon)
     return CrisisModel(
         now=screening_uniform(p_path[:, 0], keep["proposer_cost"], low, high),
         talks=sequential_demands(
@@ -313,7 +343,75 @@ def crisis_model(crisis: Crisis, sim: Simulated) -> CrisisModel:
             p_path[:, : min(horizon, 24) + 1], keep["discount_receiver"], keep["proposer_cost"], 0.5 * (low + high)
         ),
         rounds=rounds,
+        status_quo=game,
+        third_party=third,
+        breakout=breakout,
     )
+
+
+def _status_quo_models(
+    crisis: Crisis, keep: Mapping[str, np.ndarray], p_path: np.ndarray, low: np.ndarray, high: np.ndarray, horizon: int
+) -> tuple[StatusQuoGame | None, StatusQuoGame | None, np.ndarray | None]:
+    """The status-quo game (and its third-party and breakout pathways) on the quiet paths.
+
+    Period ``k`` of the game is months ``(k - 1) P + 1 .. k P`` after ``as_of`` (``P`` =
+    ``period_months``), its state taken at its last month. The status quo starts at the issue's
+    status quo ``q_0`` (as the proposer's share) and moves
+    toward the demand that is optimal under the proposer's belief, ``x̂_0``, by at most
+    ``defiance_rate`` a month: ``q_t = q_0 + clip(x̂_0 - q_0, -r t, r t)``. The receiver has not
+    struck at today's status quo (the paths are quiet since the shock), so its cost is known to
+    be at least ``q_0 - p_0``: every probability is conditioned on that.
+    """
+    if "status_quo" not in keep:
+        return None, None, None
+    months = np.arange(horizon + 1, dtype=float)
+    period = crisis.period_months
+    steps = p_path[:, period::period]  # one column per period after as_of, at its last month
+    t = months[period::period]
+    c_a = keep["proposer_cost"]
+    if "believed_cost_low" in keep:
+        b_lo = np.minimum(keep["believed_cost_low"], keep["believed_cost_high"])
+        b_hi = np.maximum(keep["believed_cost_low"], keep["believed_cost_high"])
+        believed = UniformCost(b_lo, b_hi)
+    else:
+        b_lo, b_hi, believed = low, high, None
+    q0 = keep["status_quo"]
+    target = screening_uniform(p_path[:, 0], c_a, b_lo, b_hi).demand
+    rate = keep.get("defiance_rate", np.zeros_like(q0))
+    reach = rate[:, None] * t[None, :]
+    q = np.clip(q0[:, None] + np.clip((target - q0)[:, None], -reach, reach), 0.0, 1.0)
+    seen = q0 - p_path[:, 0]
+    game = status_quo_game(
+        q,
+        steps,
+        c_a,
+        UniformCost(low, high),
+        believed,
+        period_months=period,
+        rejection=crisis.rejection,
+        known_above=seen,
+    )
+    third = None
+    if "third_party_p_win" in keep:
+        scale = keep["third_party_p_win"][:, None] / np.maximum(p_path[:, :1], 1e-9)
+        p3 = np.clip(scale * steps, 0.0, 1.0)
+        lo3 = np.minimum(keep["third_party_cost_low"], keep["third_party_cost_high"])
+        hi3 = np.maximum(keep["third_party_cost_low"], keep["third_party_cost_high"])
+        third = status_quo_game(
+            q,
+            p3,
+            c_a,
+            UniformCost(lo3, hi3),
+            period_months=period,
+            demand_floor=q,  # no talks with the third party: the proposer holds the status quo
+            known_above=q0 - np.clip(scale[:, 0] * p_path[:, 0], 0.0, 1.0),
+        )
+    breakout = None
+    if "breakout_rate" in keep:
+        breakout = breakout_hazard(
+            keep["breakout_rate"], keep["breakout_jump"], keep["discount_receiver"], c_a, 0.5 * (low + high)
+        )
+    return game, third, breakout
 
 
 def _crisis_outcome(crisis: Crisis, model: CrisisModel, loaded: LoadedScenario) -> CrisisOutcome:
@@ -334,4 +432,10 @@ def _crisis_outcome(crisis: Crisis, model: CrisisModel, loaded: LoadedScenario) 
         preventive_share=float(windows.mean()),
         preventive_peak=float(np.median(power.peak_month[windows])) if windows.any() else None,
         motive=np.median(power.motive, axis=0).tolist(),
+        status_quo_war_by=None
+        if model.status_quo is None
+        else {h: _spread(model.status_quo.war_within(h)) for h in crisis.horizons},
+        status_quo_deal_by=None
+        if model.status_quo is None
+        else {h: _spread(model.status_quo.deal_within(h)) for h in crisis.horizons},
     )

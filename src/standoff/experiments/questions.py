@@ -1,23 +1,38 @@
-"""Question probabilities read from engine outputs (:mod:`standoff.store.questions` records them in the ledger).
+"""Question probabilities read from engine outputs, pooled into one answer, and recorded in the ledger.
 
 Every question a scenario declares names the engine outputs it is derived
 from (:class:`standoff.scenario.model.QuestionSource`); each source yields that
 engine's probability, so no probability is ever typed in. Deterrence and
 crisis outputs come from the baseline option (:func:`standoff.experiments.policy.simulate_options`),
 bargaining outputs from Monte Carlo draws (:func:`standoff.experiments.montecarlo.engine_draws`).
+
+The net assessment (:func:`net_assessment`) gives one probability per question:
+the log-odds pool (:mod:`standoff.experiments.pooling`) of the components that
+answer the question as asked. A component is left out of the pool, with the
+reason stated, when it answers another question: a time-free engine (where the
+bargaining settles, not whether something happens by the date), a window other
+than the question's, the special case in which every rejection means war, or
+one pathway to a strike when the question's ``pathways`` component already
+combines every pathway (:mod:`standoff.engines.pathways`). Until weights are
+estimated on resolved historical questions the pool uses equal log-odds
+weights summing to one, labelled "not yet estimated". The interval pools the
+components' 90% intervals (the pool is increasing in every component).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
 from standoff.engines.deterrence import DeterrenceParams
+from standoff.engines.pathways import CompetingHazards, competing_hazards, hazard_from_cumulative
 from standoff.experiments.montecarlo import engine_draws
-from standoff.experiments.policy import crisis_model, simulate_options
+from standoff.experiments.policy import CrisisModel, Simulated, _months, crisis_model, simulate_options, wilson
+from standoff.experiments.pooling import PoolWeights, Spread, disagreement, equal_weights, log_pool, spread
 from standoff.scenario.load import LoadedScenario
-from standoff.scenario.model import Question, QuestionSource, Scenario
+from standoff.scenario.model import DYNAMIC, Question, QuestionSource, Scenario
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ def unknown_engines(scenario: Scenario) -> list[tuple[str, str]]:
     """
     from standoff.engines import available
 
-    known = {s.name for s in available()} | {"deterrence", "crisis"}
+    known = {s.name for s in available()} | set(DYNAMIC)
     found = []
     for j, q in enumerate(scenario.questions):
         for k, s in enumerate(q.sources):
@@ -52,9 +67,6 @@ def question_forecasts(
 ) -> list[QuestionForecast]:
     """The probability of every declared question, from every source it names."""
     sc = loaded.scenario
-    unknown = unknown_engines(sc)
-    if unknown:
-        raise ValueError("; ".join(f"{path}: {message}" for path, message in unknown))
     sources = [(q, s) for q in sc.questions for s in q.sources]
     out: list[QuestionForecast] = []
     dynamic = [(q, s) for q, s in sources if s.engine in ("deterrence", "crisis")]
@@ -94,3 +106,324 @@ def _dynamic(s: QuestionSource, run, quiet: np.ndarray, elapsed: int, model) -> 
     else:
         hit = run.responses[:, window].any(axis=1)
     return float((hit & quiet).sum() / n)
+
+
+# --------------------------------------------------------------------------- #
+# The net assessment: one pooled probability per question
+# --------------------------------------------------------------------------- #
+
+#: Outputs that are one pathway to a strike (counted inside a ``pathways`` component).
+PATHWAY_PARTS = {
+    ("deterrence", "response_within"): "response to a challenge",
+    ("deterrence", "third_party_within"): "third party answers a challenge",
+    ("crisis", "war_within"): "talks fail / ultimatum",
+    ("crisis", "third_party_within"): "third party on its own threshold",
+    ("crisis", "breakout_within"): "preventive strike on a breakout",
+}
+LEVEL = 0.9
+
+
+@dataclass(frozen=True)
+class Component:
+    """One source's probability of a question, whether it is pooled, and why not."""
+
+    source: str
+    engine: str
+    output: str
+    probability: float
+    low: float
+    high: float
+    weight: float | None
+    reason: str | None = None
+    note: str | None = None
+
+    @property
+    def pooled(self) -> bool:
+        return self.weight is not None
+
+
+@dataclass(frozen=True)
+class NetForecast:
+    """One question's pooled probability with its interval, components and their disagreement."""
+
+    question: Question
+    window_months: int
+    probability: float | None
+    low: float | None
+    high: float | None
+    components: tuple[Component, ...]
+    weights: PoolWeights | None
+    spread: Spread | None
+    disagreement: str | None
+    shares: dict[str, float] | None = None
+
+    def to_dict(self) -> dict:
+        q = self.question
+        return {
+            "id": q.id,
+            "text": q.text,
+            "resolve_by": q.resolve_by.isoformat(),
+            "window_months": self.window_months,
+            "probability": self.probability,
+            "interval": None if self.low is None else {"low": self.low, "high": self.high, "level": LEVEL},
+            "weights": None if self.weights is None else self.weights.label,
+            "weights_estimated": None if self.weights is None else self.weights.estimated,
+            "spread_log_odds": None if self.spread is None else self.spread.range,
+            "disagreement": self.disagreement,
+            "pathway_shares": self.shares,
+            "components": [
+                {
+                    "source": c.source,
+                    "probability": c.probability,
+                    "weight": c.weight,
+                    "interval": {"low": c.low, "high": c.high},
+                    "pooled": c.pooled,
+                    "reason": c.reason,
+                    "note": c.note,
+                }
+                for c in self.components
+            ],
+        }
+
+
+def window(as_of: dt.date, resolve_by: dt.date) -> int:
+    """Whole months from ``as_of`` to ``resolve_by`` (at least one)."""
+    return max(1, _months(resolve_by, as_of))
+
+
+def source_label(s: QuestionSource) -> str:
+    if s.label:
+        return s.label
+    if s.engine in DYNAMIC:
+        what = s.output.replace("_", " ")
+        return f"{s.engine}: {what}" + (f" {s.months} mo" if s.months else "")
+    op = "≤" if s.output == "issue_at_most" else "≥"
+    return f"{s.engine}: {s.issue} {op} {s.threshold:g}"
+
+
+def exclusion(q: Question, s: QuestionSource, months: int) -> str | None:
+    """Why ``s`` does not answer ``q`` as asked (``None``: it does and is pooled)."""
+    if s.engine not in DYNAMIC:
+        return f"time-free: where the bargaining settles, not whether it happens by {q.resolve_by.isoformat()}"
+    if s.engine == "crisis" and s.output in ("war_by", "deal"):
+        return "the special case in which every rejected demand means war (talks rounds, not the dated question)"
+    if s.months != months:
+        return f"answers within {s.months} months; the question asks within {months}"
+    if (s.engine, s.output) in PATHWAY_PARTS and any(
+        o.engine == "pathways" and o.months == s.months for o in q.sources
+    ):
+        return f"one pathway to a strike ({PATHWAY_PARTS[(s.engine, s.output)]}); counted in the pathways component"
+    return None
+
+
+@dataclass(frozen=True)
+class _Value:
+    mean: float
+    low: float
+    high: float
+    note: str | None = None
+
+
+def _spread_of(x: np.ndarray, note: str | None = None) -> _Value:
+    """Mean over input draws with the central 90% of the per-draw probabilities, widened to hold the mean
+    (a long tail can put the mean above the 95th percentile)."""
+    x = np.asarray(x, dtype=float)
+    lo, hi = np.quantile(x, [(1 - LEVEL) / 2, (1 + LEVEL) / 2]) if x.size else (np.nan, np.nan)
+    m = float(x.mean())
+    return _Value(m, min(float(lo), m), max(float(hi), m), note)
+
+
+def _monthly(hazard_by_period: np.ndarray, period: int, months: int) -> np.ndarray:
+    """Per-period hazards ``(D, P)`` spread evenly over their months, ``(D, months)``."""
+    h = 1.0 - (1.0 - np.clip(hazard_by_period, 0.0, 1.0)) ** (1.0 / period)
+    out = np.repeat(h, period, axis=1)
+    if out.shape[1] < months:
+        out = np.concatenate([out, np.repeat(out[:, -1:], months - out.shape[1], axis=1)], axis=1)
+    return out[:, :months]
+
+
+class _Dynamic:
+    """The deterrence run and the crisis models of the baseline, read for every dynamic output."""
+
+    def __init__(self, loaded: LoadedScenario, sim: Simulated, model: CrisisModel | None, seed: int) -> None:
+        self.sc = loaded.scenario
+        self.sim = sim
+        self.model = model
+        run, quiet, elapsed = sim.run, sim.quiet, sim.elapsed
+        self.n = max(int(quiet.sum()), 1)
+        horizon = run.responses.shape[1] - elapsed
+        self.horizon = horizon
+        window_ = run.responses[quiet][:, elapsed:]
+        self.response_by = np.maximum.accumulate(window_, axis=1).mean(axis=0) if window_.size else np.zeros(1)
+        months = np.arange(1, horizon + 1)
+        first = run.first_test_month[quiet]
+        tested = run.tested[quiet]
+        self.test_by = np.array([np.mean(tested & (first > elapsed) & (first <= elapsed + m)) for m in months])
+        det = self.sc.deterrence
+        self.third_response = None
+        if det is not None and det.third_party_response is not None:
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(4,)))
+            q = det.third_party_response
+            self.third_response = q.sample(rng, self.n, (0.0, 1.0)) if q.uncertain else np.full(self.n, q.value)
+
+    def _crisis(self) -> CrisisModel:
+        if self.model is None:
+            raise ValueError("crisis questions need the scenario's crisis section")
+        return self.model
+
+    def hazards(self, months: int) -> dict[str, np.ndarray]:
+        """Every available strike pathway's monthly hazard, ``(D, months)`` or ``(months,)`` broadcast."""
+        d = self.n
+        h = {
+            "response to a challenge": np.broadcast_to(
+                hazard_from_cumulative(self.response_by[None, :months]), (d, months)
+            )
+        }
+        if self.third_response is not None:
+            test_h = hazard_from_cumulative(self.test_by[None, :months])
+            h["third party answers a challenge"] = self.third_response[:, None] * test_h
+        m = self.model
+        if m is not None and m.status_quo is not None:
+            g = m.status_quo
+            h["talks fail / ultimatum"] = _monthly(g.hazard, g.period_months, months)
+            if m.third_party is not None:
+                t = m.third_party
+                h["third party on its own threshold"] = _monthly(t.hazard, t.period_months, months)
+            if m.breakout is not None:
+                h["preventive strike on a breakout"] = np.repeat(m.breakout[:, None], months, axis=1)
+        return h
+
+    def pathways(self, months: int) -> CompetingHazards:
+        return competing_hazards(self.hazards(months), months)
+
+    def value(self, s: QuestionSource) -> _Value:
+        run, quiet, elapsed = self.sim.run, self.sim.quiet, self.sim.elapsed
+        if s.engine == "pathways":
+            months = int(s.months or 1)
+            c = self.pathways(months)
+            shares = c.shares(months)
+            top = max(shares, key=shares.get)  # type: ignore[arg-type]
+            return _spread_of(c.within(months), f"largest pathway: {top} ({100 * shares[top]:.0f}% of the risk)")
+        if s.engine == "crisis":
+            model = self._crisis()
+            if s.output == "deal":
+                return _spread_of(model.talks.peace_probability)
+            if s.output == "war_by":
+                return _spread_of(model.talks.war_by_round[:, min(int(s.months or 1), model.rounds)])
+            g = model.status_quo
+            if g is None:
+                raise ValueError("the crisis status-quo game needs the crisis issue's status quo")
+            months = int(s.months or 1)
+            if s.output == "war_within":
+                credible = float(g.credible[:, 0].mean())
+                note = (
+                    f"threat credible in {100 * credible:.0f}% of draws; otherwise a strike only where "
+                    "the defender prefers war to the status quo"
+                )
+                return _spread_of(g.war_within(months), note)
+            if s.output == "deal_within":
+                return _spread_of(g.deal_within(months))
+            if s.output == "third_party_within":
+                if model.third_party is None:
+                    raise ValueError("the crisis section names no third party")
+                return _spread_of(model.third_party.war_within(months))
+            if model.breakout is None:
+                raise ValueError("the crisis section has no breakout rate")
+            return _spread_of(1.0 - (1.0 - model.breakout) ** months)
+        # deterrence
+        if s.output == "third_party_within":
+            if self.third_response is None:
+                raise ValueError("the deterrence section names no third party")
+            months = int(s.months or 1)
+            test_h = hazard_from_cumulative(self.test_by[None, :months])
+            return _spread_of(1.0 - np.prod(1.0 - self.third_response[:, None] * test_h, axis=1))
+        p = _dynamic(s, run, quiet, elapsed, self.model)
+        rate = wilson(int(round(p * self.n)), self.n, LEVEL)
+        note = "a new test is needed first" if s.output == "response_within" else None
+        return _Value(p, rate.low, rate.high, note)
+
+
+def _base_rate(s: QuestionSource) -> _Value:
+    a = s.annual_probability
+    assert a is not None and s.months is not None
+    lo, hi = a.bounds
+
+    def within(x: float) -> float:
+        return float(1.0 - (1.0 - x) ** (s.months / 12.0))  # type: ignore[operator]
+
+    return _Value(within(a.value), within(lo), within(hi), f"annual probability {a.value:.3g} [{lo:.3g}, {hi:.3g}]")
+
+
+def net_assessment(
+    loaded: LoadedScenario,
+    base: DeterrenceParams | None,
+    *,
+    paths: int = 2000,
+    draws: int = 200,
+    seed: int = 0,
+    weights: dict[str, PoolWeights] | None = None,
+) -> list[NetForecast]:
+    """One pooled probability per declared question, with its components (module docstring).
+
+    ``weights`` maps a question id to estimated weights; otherwise the labelled fallback.
+    """
+    sc = loaded.scenario
+    sources = [(q, s) for q in sc.questions for s in q.sources]
+    values: dict[tuple[int, int], _Value] = {}
+    needs_sim = any(s.engine in ("deterrence", "crisis", "pathways") for _, s in sources)
+    dyn = None
+    if needs_sim:
+        if base is None:
+            raise ValueError("deterrence, crisis and pathways questions need the calibrated deterrence parameters")
+        sim = simulate_options(loaded, base, paths=paths, seed=seed, options=["baseline"])[0]
+        model = crisis_model(sc.crisis, sim) if sc.crisis is not None and sim.crisis is not None else None
+        dyn = _Dynamic(loaded, sim, model, seed)
+    static = [(q, s) for q, s in sources if s.engine not in DYNAMIC]
+    bargaining = {}
+    if static:
+        bargaining = engine_draws(sc, sorted({s.engine for _, s in static}), draws, seed)
+    for q, s in sources:
+        key = (id(q), id(s))
+        if s.engine == "base_rate":
+            values[key] = _base_rate(s)
+        elif s.engine in DYNAMIC:
+            assert dyn is not None
+            values[key] = dyn.value(s)
+        else:
+            x = bargaining[s.issue][s.engine]  # type: ignore[index]
+            hit = x <= s.threshold if s.output == "issue_at_most" else x >= s.threshold  # type: ignore[operator]
+            r = wilson(int(np.sum(hit)), int(np.size(hit)), LEVEL)
+            values[key] = _Value(float(np.mean(hit)), r.low, r.high)
+    out = []
+    for q in sc.questions:
+        months = window(sc.as_of, q.resolve_by)
+        reasons = {id(s): exclusion(q, s, months) for s in q.sources}
+        pooled = [s for s in q.sources if reasons[id(s)] is None]
+        labels = [source_label(s) for s in pooled]
+        w = None
+        if pooled:
+            w = (weights or {}).get(q.id) or equal_weights(labels)
+        by_label = dict(zip(labels, w.weights, strict=True)) if w is not None else {}
+        comps = []
+        for s in q.sources:
+            v = values[(id(q), id(s))]
+            label = source_label(s)
+            comps.append(
+                Component(label, s.engine, s.output, v.mean, v.low, v.high, by_label.get(label), reasons[id(s)], v.note)
+            )
+        prob = low = high = None
+        sp = note = None
+        shares = None
+        if w is not None:
+            ps = [c for c in comps if c.pooled]
+            prob = float(log_pool([c.probability for c in ps], w.weights))
+            low = float(log_pool([c.low for c in ps], w.weights))
+            high = float(log_pool([c.high for c in ps], w.weights))
+            if len(ps) > 1:
+                sp = spread({c.source: c.probability for c in ps})
+                note = disagreement({c.source: c.probability for c in ps}, {c.source: c.note for c in ps if c.note})
+        path_src = next((s for s in q.sources if s.engine == "pathways"), None)
+        if path_src is not None and dyn is not None:
+            shares = dyn.pathways(int(path_src.months or 1)).shares(int(path_src.months or 1))
+        out.append(NetForecast(q, months, prob, low, high, tuple(comps), w, sp, note, shares))
+    return out

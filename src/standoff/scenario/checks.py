@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, TypeGuard
 
 from standoff.corpus.documents import Corpus, normalise_text
-from standoff.scenario.model import CRISIS_QUANTITIES, DETERRENCE_CONDITIONS
+from standoff.scenario.model import CRISIS_OPTIONAL, CRISIS_QUANTITIES, DETERRENCE_CONDITIONS
 
 Found = tuple[str, str]
 
@@ -165,7 +165,7 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
                 found.append((f"{path}.id", f"duplicate policy id {ident!r} (first at {first[ident]})"))
             first.setdefault(ident, path)
         params(policy.get("deterrence"), f"{path}.deterrence", known_params, "deterrence")
-        params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES, "crisis")
+        params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES + CRISIS_OPTIONAL, "crisis")
     # engine names are checked by standoff.experiments.questions.unknown_engines: the engines sit above this layer
     seen: dict[str, str] = {}
     for path, q in _items(raw, "questions"):
@@ -180,8 +180,9 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
             engine, issue = src.get("engine"), src.get("issue")
             if isinstance(issue, str) and issue not in issue_ids:
                 found.append((f"{path}.sources[{k}].issue", _unknown("issue", issue, issue_ids)))
-            if engine in ("deterrence", "crisis") and not isinstance(raw.get(engine), dict):
-                found.append((f"{path}.sources[{k}].engine", f"the scenario has no {engine} section to read from"))
+            needs = {"deterrence": "deterrence", "crisis": "crisis", "pathways": "deterrence"}.get(str(engine))
+            if needs is not None and not isinstance(raw.get(needs), dict):
+                found.append((f"{path}.sources[{k}].engine", f"the scenario has no {needs} section to read from"))
     return found
 
 

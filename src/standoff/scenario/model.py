@@ -293,6 +293,14 @@ class Deterrence(_Strict):
     conditions: dict[str, Quantity]
     horizon: int = Field(default=36, ge=1, le=240)
     episodes: Literal["iran_us", "coercion"] | None = None
+    third_party: Id | None = None
+    third_party_response: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _third_party(self) -> Deterrence:
+        if (self.third_party is None) != (self.third_party_response is None):
+            raise ValueError("a deterrence third party needs its response probability, and the reverse")
+        return self
 
 
 #: The deterrence engine's parameters a scenario may set (``deterrence.conditions``, a
@@ -351,6 +359,19 @@ class Crisis(_Strict):
     ``[receiver_cost_low, receiver_cost_high]``. Talks run one round a month for
     ``rounds`` months, starting from the ``precondition`` demand and adding
     ``increment`` each round ("one more thing").
+
+    Status quo and misperception (:func:`standoff.engines.crisis.status_quo_game`):
+    the status quo ``q`` is the crisis issue's status quo read as the proposer's
+    share (the same mapping as the demands, ``share_zero_at``); one period lasts
+    ``period_months`` months; failed talks leave the status quo unless
+    ``rejection: war``. The proposer acts on its belief about the receiver's cost,
+    uniform on ``[believed_cost_low, believed_cost_high]`` (default: the true
+    range); it moves the status quo toward the demand that is optimal under that
+    belief by at most ``defiance_rate`` of the good a month (default 0). A
+    ``third_party`` actor may strike on its own threshold (its own cost range and
+    the proposer's ``third_party_p_win`` against it); a breakout (the proposer's
+    latent capability made actual) comes with monthly probability ``breakout_rate``
+    and raises its probability of winning by ``breakout_jump``.
     """
 
     proposer: Id
@@ -367,10 +388,36 @@ class Crisis(_Strict):
     increment: Quantity
     rounds: int = Field(default=12, ge=1, le=60)
     horizons: list[int] = Field(default_factory=lambda: [1, 3, 6, 12])
+    period_months: int = Field(default=1, ge=1, le=12)
+    rejection: Literal["status_quo", "war"] = "status_quo"
+    believed_cost_low: Quantity | None = None
+    believed_cost_high: Quantity | None = None
+    defiance_rate: Quantity | None = None
+    breakout_rate: Quantity | None = None
+    breakout_jump: Quantity | None = None
+    third_party: Id | None = None
+    third_party_p_win: Quantity | None = None
+    third_party_cost_low: Quantity | None = None
+    third_party_cost_high: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _groups(self) -> Crisis:
+        groups = {
+            "belief": ("believed_cost_low", "believed_cost_high"),
+            "breakout": ("breakout_rate", "breakout_jump"),
+            "third party": ("third_party", "third_party_p_win", "third_party_cost_low", "third_party_cost_high"),
+        }
+        for what, names in groups.items():
+            given = [getattr(self, n) is not None for n in names]
+            if any(given) and not all(given):
+                raise ValueError(f"the crisis {what} needs all of {', '.join(names)}")
+        return self
 
 
 #: The crisis section's uncertain inputs, in the order of its fields.
 CRISIS_QUANTITIES = tuple(name for name, f in Crisis.model_fields.items() if f.annotation is Quantity)
+#: The optional ones (status quo, belief, breakout, third party).
+CRISIS_OPTIONAL = tuple(name for name, f in Crisis.model_fields.items() if f.annotation == (Quantity | None))
 
 
 class Policy(_Sourced):
@@ -389,10 +436,14 @@ class Policy(_Sourced):
 
 
 OUTPUTS = {
-    "deterrence": ("test_within", "war_within", "response_within"),
-    "crisis": ("war_by", "deal"),
+    "deterrence": ("test_within", "war_within", "response_within", "third_party_within"),
+    "crisis": ("war_by", "deal", "war_within", "deal_within", "third_party_within", "breakout_within"),
+    "pathways": ("strike_within",),
+    "base_rate": ("event_within",),
     "bargaining": ("issue_at_most", "issue_at_least"),
 }
+#: Engines that are not bargaining engines (their outputs are listed in ``OUTPUTS``).
+DYNAMIC = ("deterrence", "crisis", "pathways", "base_rate")
 
 
 class QuestionSource(_Strict):
@@ -400,9 +451,17 @@ class QuestionSource(_Strict):
 
     * ``deterrence``: ``test_within`` / ``war_within`` / ``response_within`` ``months``
       of the as-of date (baseline option, paths quiet until then);
-    * ``crisis``: ``war_by`` month ``months`` of talks, or ``deal`` (no war through the talks);
+    * ``crisis``: ``war_by`` month ``months`` of talks, or ``deal`` (no war through the talks),
+      both from the sequential-demands reading in which a rejection means war; ``war_within`` /
+      ``deal_within`` ``months`` from the status-quo game; ``third_party_within`` /
+      ``breakout_within``: the third party's own strike, the preventive strike on a breakout;
+    * ``deterrence``: also ``third_party_within``: the third party answering a test on its own;
+    * ``pathways``: ``strike_within`` ``months``, every strike pathway as competing hazards
+      (:mod:`standoff.engines.pathways`);
+    * ``base_rate``: ``event_within`` ``months`` from an ``annual_probability`` (an outside
+      view or an actuarial rate: a quantity with its source), ``1 - (1 - a)^{months/12}``;
     * a bargaining engine (``compromise``, ``expected_utility``, ...): ``issue_at_most`` /
-      ``issue_at_least`` ``threshold`` on ``issue``, the share of Monte Carlo draws.
+      ``issue_at_least`` ``threshold`` on ``issue``, the share of Monte Carlo draws (time-free).
     """
 
     engine: str = Field(min_length=1)
@@ -410,10 +469,14 @@ class QuestionSource(_Strict):
     months: int | None = Field(default=None, ge=1, le=120)
     issue: Id | None = None
     threshold: float | None = None
+    annual_probability: Quantity | None = None
+    label: str | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> QuestionSource:
-        family = self.engine if self.engine in ("deterrence", "crisis") else "bargaining"
+        family = self.engine if self.engine in DYNAMIC else "bargaining"
+        if (self.engine == "base_rate") != (self.annual_probability is not None):
+            raise ValueError("a base_rate source needs an annual_probability, and only it takes one")
         if self.output not in OUTPUTS[family]:
             raise ValueError(f"output {self.output!r} is not one of {family}'s: {', '.join(OUTPUTS[family])}")
         if family == "bargaining" and (self.issue is None or self.threshold is None):

@@ -104,6 +104,14 @@ class Store:
         if made.tzinfo is None:
             raise LedgerError(f"made_at must be timezone-aware, got {made.isoformat()}")
         entries = _check_forecasts(scenario, forecasts)
+        if not run.backtest:
+            late = [q for q, _ in entries if made.astimezone(dt.UTC).date() > q.resolve_by]
+            if late:
+                raise LedgerError(
+                    f"question {late[0].id!r} was to resolve by {late[0].resolve_by.isoformat()}; a live forecast "
+                    f"made on {made.astimezone(dt.UTC).date().isoformat()} comes after it (record it as a backtest "
+                    "with an as-of date instead)"
+                )
         parameters = to_json(dict(run.parameters), "run parameters")
         summary = to_json(dict(run.summary), "run summary")
         run_id = str(uuid.uuid4())
@@ -123,6 +131,7 @@ class Store:
                     finished_at=run.finished_at,
                     wall_seconds=run.elapsed,
                     summary=summary,
+                    backtest=bool(run.backtest),
                 )
             )
             s.flush()
@@ -153,6 +162,12 @@ class Store:
         """
         if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
             raise LedgerError(f"resolution date must be a date, got {date!r}")
+        today = dt.datetime.now(dt.UTC).date()
+        if date > today:
+            raise LedgerError(
+                f"question {question_id!r}: resolution date {date.isoformat()} is in the future "
+                f"(today is {today.isoformat()}); record an outcome once it is known"
+            )
         try:
             with self._sessions() as s, s.begin():
                 q = _question_row(s, question_id)
@@ -228,7 +243,9 @@ class Store:
         with self._sessions() as s, s.begin():
             return [_resolution(qid, r) for r, qid in s.execute(stmt)]
 
-    def scores(self, bins: int | ArrayLike = 10, eps: float = scoring.LOG_EPS) -> list[Score]:
+    def scores(
+        self, bins: int | ArrayLike = 10, eps: float = scoring.LOG_EPS, *, include_backtests: bool = False
+    ) -> list[Score]:
         """Scores of each engine on the resolved binary questions, per scenario and over all scenarios.
 
         For each resolved binary question and each engine, the forecast scored
@@ -242,6 +259,8 @@ class Store:
             bins: probability bins for the decomposition and calibration table
                 (a number of equal-width bins, or the edges from 0 to 1).
             eps: clipping of the log score (see :func:`standoff.core.scoring.log_score`).
+            include_backtests: also score runs recorded as backtests (by default only live
+                forecasts are scored, so the two are never mixed unless asked).
 
         Returns:
             One :class:`Score` per engine over all scenarios (``scenario=None``)
@@ -264,6 +283,8 @@ class Store:
             .join(RunRow, RunRow.id == ForecastRow.run_id)
             .where(QuestionRow.kind == "binary")
         )
+        if not include_backtests:
+            stmt = stmt.where(RunRow.backtest.is_(False))
         with self._sessions() as s, s.begin():
             rows = s.execute(stmt).all()
         latest: dict[tuple[str, str], tuple[dt.datetime, int, float | None, bool | None, str]] = {}
@@ -470,6 +491,7 @@ def _run(r: RunRow, sc: ScenarioRow) -> Run:
         r.seed,
         r.draws,
         r.summary,
+        bool(r.backtest),
     )
 
 

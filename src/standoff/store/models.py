@@ -91,6 +91,7 @@ class RunRow(Base):
     finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     wall_seconds: Mapped[float] = mapped_column(sa.Float)
     summary: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    backtest: Mapped[bool] = mapped_column(sa.Boolean(create_constraint=False), server_default=sa.false())
 
     scenario: Mapped[ScenarioRow] = relationship()
 

@@ -100,6 +100,8 @@ class RunMeta:
         draws: the number of Monte Carlo draws, or ``None`` for a point run.
         summary: summary results (JSON-able).
         wall_seconds: elapsed seconds; ``None`` takes ``finished_at − started_at``.
+        backtest: the forecasts are made as of a past date (``made_at``), not live;
+            they are kept out of scores unless asked for.
     """
 
     engine: str
@@ -112,6 +114,7 @@ class RunMeta:
     draws: int | None = None
     summary: Mapping[str, Any] = field(default_factory=dict)
     wall_seconds: float | None = None
+    backtest: bool = False
 
     def __post_init__(self) -> None:
         if not self.engine:
@@ -188,6 +191,7 @@ class Run:
     seed: int | None
     draws: int | None
     summary: Mapping[str, Any]
+    backtest: bool = False
 
 
 @dataclass(frozen=True)
