@@ -212,3 +212,31 @@ def weighted_distance(parts: pd.DataFrame) -> pd.Series:
     """The weighted mean of per-feature distances (weights in :data:`FEATURES`)."""
     w = np.array([f.weight for f in FEATURES])
     return pd.Series(parts[[f.name for f in FEATURES]].to_numpy() @ w / w.sum(), index=parts.index)
+
+
+def _codes(frame: pd.DataFrame) -> np.ndarray:
+    """Per feature a number on which :func:`distances`' per-feature distance is ``|a - b|`` (or a mismatch)."""
+    cols = []
+    for f in FEATURES:
+        x = frame[f.name]
+        if f.kind in ("nominal", "ordinal"):
+            idx = x.map(lambda s, cats=f.categories: cats.index(s) if isinstance(s, str) else np.nan).astype(float)
+            cols.append(idx / (len(f.categories) - 1) if f.kind == "ordinal" else idx)
+        elif f.kind == "count":
+            cols.append(np.log1p(x.astype(float)) / np.log1p(10.0))
+        elif f.kind == "numeric":
+            cols.append(x.astype(float) / 179.0)
+        else:
+            cols.append(x.astype(float))
+    return np.column_stack([np.asarray(c, dtype=float) for c in cols])
+
+
+def distance_matrix(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """Weighted Gower distances ``(len(a), len(b))`` between two feature frames, as :func:`distances` per pair."""
+    ca, cb = _codes(a), _codes(b)
+    total = np.zeros((len(a), len(b)))
+    for j, f in enumerate(FEATURES):
+        x, y = ca[:, j][:, None], cb[:, j][None, :]
+        d = (x != y).astype(float) if f.kind in ("nominal", "flag") else np.minimum(np.abs(x - y), 1.0)
+        total += f.weight * np.where(np.isnan(x) | np.isnan(y), 0.5, d)
+    return total / sum(f.weight for f in FEATURES)
