@@ -140,7 +140,7 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
         params(policy.get("crisis"), f"{path}.crisis", CRISIS_QUANTITIES, "crisis")
     from standoff.engines import available
 
-    engines = {s.name for s in available()} | {"deterrence", "crisis"}
+    engines = {s.name for s in available()} | {"deterrence", "crisis", "reference"}
     seen: dict[str, str] = {}
     for path, q in _items(raw, "questions"):
         ident = q.get("id")
@@ -158,6 +158,8 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
                 found.append((f"{path}.sources[{k}].issue", _unknown("issue", issue, issue_ids)))
             if engine in ("deterrence", "crisis") and not isinstance(raw.get(engine), dict):
                 found.append((f"{path}.sources[{k}].engine", f"the scenario has no {engine} section to read from"))
+            if engine == "reference" and not isinstance(raw.get("history"), dict):
+                found.append((f"{path}.sources[{k}].engine", "the scenario has no history section to read from"))
     return found
 
 

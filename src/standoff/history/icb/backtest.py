@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from standoff.history.icb.features import FEATURES
 from standoff.history.icb.fitted import fit, predict, rows
 from standoff.history.icb.load import IcbData, load_icb
-from standoff.history.icb.outcomes import QUESTIONS
+from standoff.history.icb.schema import FEATURES, QUESTIONS
 from standoff.scoring import brier_score, log_score
 
 SPLIT_YEAR = 1990
@@ -90,9 +89,7 @@ def union(a: IcbData, b: IcbData) -> IcbData:
     return IcbData(actors, crises, a.sha256 + b.sha256)
 
 
-def run(
-    fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path] | None = None
-) -> Backtest:
+def run(fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path] | None = None) -> Backtest:
     """Fit on ``fit_files`` (actors, crises) and score on ``test_files``; default: the shipped data split at 1990."""
     if fit_files is None or test_files is None:
         data = load_icb()

@@ -21,9 +21,10 @@ from sklearn.pipeline import Pipeline
 from standoff.history.icb.features import design, distance_matrix, ex_ante_view, feature_frame
 from standoff.history.icb.load import IcbData, load_icb, trigger_order
 from standoff.history.icb.models import BinaryModel, base_rate, fit_plain, fit_regularised
-from standoff.history.icb.outcomes import QUESTIONS, durations, outcomes, response_events
+from standoff.history.icb.outcomes import durations, outcomes, response_events
 from standoff.history.icb.reference import choose_k
 from standoff.history.icb.reference import forecasts as class_forecasts
+from standoff.history.icb.schema import QUESTIONS
 from standoff.history.icb.survival import CompetingCox, DurationCox, choose_penalizer
 
 MODEL_VERSION = "1"
@@ -79,7 +80,7 @@ def rows(data: IcbData) -> Rows:
 
 
 def fit(r: Rows, sha256: str) -> Fitted:
-    """Fit all models on ``r`` (ordered by trigger date), with one BLAS thread (many small fits: threads only contend)."""
+    """Fit all models on ``r`` (ordered by trigger date); one BLAS thread, since many small fits only contend."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):

@@ -130,7 +130,8 @@ def _typed(df: pd.DataFrame, name: str, level: Level) -> pd.DataFrame:
     df = df.rename(columns=lambda c: str(c).strip().lower())
     missing = [c for c in required_columns(level) if c not in df.columns]
     if missing:
-        raise IcbDataError(f"{name}: missing column {missing[0]!r}" + (f" (and {len(missing) - 1} more)" * bool(missing[1:])))
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise IcbDataError(f"{name}: missing column {missing[0]!r}{more}")
     known = IDENTIFIER[level] | EX_ANTE[level] | EX_POST[level]
     df = df[[c for c in df.columns if c in known]].copy()
     for col in df.columns:

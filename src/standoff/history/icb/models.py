@@ -1,10 +1,11 @@
 """Binary forecasts from ex ante features: base rate, L2-regularised logistic regression, plain logistic regression.
 
 * Base rate: the share of past crisis actors with the outcome (the outside view of Kahneman & Lovallo 1993).
-* Regularised model: logistic regression with an L2 penalty (ridge; scikit-learn ``LogisticRegression``, lbfgs) on
-  standardised features (constant columns dropped); the inverse penalty ``C`` is chosen from a log grid by time-ordered cross-validation
-  (``TimeSeriesSplit`` over trigger-ordered rows: each fold fits on earlier crises and scores the mean log loss on
-  the next block). This departs from a single random K-fold choice because crises cluster in time.
+* Regularised model: logistic regression with an L2 penalty (ridge; scikit-learn ``LogisticRegression``, lbfgs)
+  on standardised features (constant columns dropped); the inverse penalty ``C`` is chosen from a log grid by
+  time-ordered cross-validation (``TimeSeriesSplit`` over trigger-ordered rows: each fold fits on earlier crises
+  and scores the mean log loss on the next block). This departs from a random K-fold choice because crises
+  cluster in time.
 * Calibration: out-of-fold predictions of the chosen model give a reliability table. Platt recalibration
   (logistic regression of the outcome on the logit of the forecast; Platt 1999) is kept only if, fitted on the
   earlier half of the out-of-fold forecasts, it lowers the log loss of the later half.

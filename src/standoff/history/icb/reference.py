@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
-from standoff.history.icb.features import BY_NAME, FEATURES, distances, weighted_distance
+from standoff.history.icb.features import distances, weighted_distance
 from standoff.history.icb.models import base_rate
+from standoff.history.icb.schema import BY_NAME, FEATURES
 from standoff.scoring import log_score
 
 K_GRID = (10, 20, 40, 80)
