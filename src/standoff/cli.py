@@ -16,6 +16,7 @@ from standoff.briefing import render
 from standoff.engines import available
 from standoff.evidence import coverage
 from standoff.forecast import forecast as run_forecast
+from standoff.history_cli import app as history_app
 from standoff.scenario import LoadedScenario, ScenarioError, builtin_scenarios, load_scenario
 
 app = typer.Typer(
@@ -27,6 +28,8 @@ app = typer.Typer(
 # Wide enough for the briefing's tables when the output is a file or a pipe.
 out = Console(width=None if sys.stdout.isatty() else 130)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
+
+app.add_typer(history_app, name="history")
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 

@@ -4,7 +4,8 @@ Every question a scenario declares names the engine outputs it is derived
 from (:class:`standoff.scenario.model.QuestionSource`); each source yields that
 engine's probability, so no probability is ever typed in. Deterrence and
 crisis outputs come from the baseline option (:func:`standoff.policy.simulate_options`),
-bargaining outputs from Monte Carlo draws (:func:`standoff.montecarlo.engine_draws`).
+bargaining outputs from Monte Carlo draws (:func:`standoff.montecarlo.engine_draws`), reference outputs from
+the ICB outside view (:func:`standoff.history.icb.outside_view.question_probability`, imported on demand).
 """
 
 from __future__ import annotations
@@ -47,7 +48,15 @@ def question_forecasts(
         model = crisis_model(sc.crisis, sim) if sc.crisis is not None and sim.crisis is not None else None
         for q, s in dynamic:
             out.append(QuestionForecast(q, s, _dynamic(s, run, quiet, elapsed, model)))
-    static = [(q, s) for q, s in sources if s.engine not in ("deterrence", "crisis")]
+    reference = [(q, s) for q, s in sources if s.engine == "reference"]
+    if reference:
+        from standoff.history.icb.outside_view import question_probability
+
+        if sc.history is None:
+            raise ValueError("reference questions need the scenario's history section")
+        for q, s in reference:
+            out.append(QuestionForecast(q, s, question_probability(sc.history, sc.as_of, s.output, s.days)))
+    static = [(q, s) for q, s in sources if s.engine not in ("deterrence", "crisis", "reference")]
     if static:
         engines = sorted({s.engine for _, s in static})
         values = engine_draws(sc, engines, draws, seed)
@@ -118,7 +127,7 @@ def record(
             finished_at=finished,
             parameters={"paths": paths, "draws": draws},
             seed=seed,
-            draws=draws if engine not in ("deterrence", "crisis") else paths,
+            draws=None if engine == "reference" else paths if engine in ("deterrence", "crisis") else draws,
             summary={f.question.id: f.probability for f in mine},
             wall_seconds=(finished - started).total_seconds(),
         )

@@ -26,7 +26,8 @@ from standoff.scenario.model import CrisisCoding
 
 @dataclass(frozen=True)
 class PastCase:
-    """A past crisis actor near the scenario's crisis."""
+    """A past crisis actor near the scenario's crisis: features it shares, and the (up to three) that weigh most
+    in its distance, with the past case's value."""
 
     crisno: int
     crisis: str
@@ -75,7 +76,7 @@ def outside_view(coding: CrisisCoding, k: int = 10, fitted: Fitted | None = None
                 int(info["yrtrig"]),
                 n.distance,
                 n.same,
-                n.different,
+                [f"{name}={_shown(fitted.features.iloc[n.row][name])}" for name in n.different],
                 {q: None if np.isnan(ys[q]) else float(ys[q]) for q in QUESTIONS},
             )
         )
@@ -85,6 +86,14 @@ def outside_view(coding: CrisisCoding, k: int = 10, fitted: Fitted | None = None
         {q: float(preds[q]["reference_class"][0]) for q in QUESTIONS},
         {q: float(preds[q]["model"][0]) for q in QUESTIONS},
     )
+
+
+def _shown(x: object) -> str:
+    if isinstance(x, str):
+        return x
+    if x is None or x != x:
+        return "missing"
+    return f"{x:g}"
 
 
 def question_probability(
