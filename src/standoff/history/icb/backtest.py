@@ -2,23 +2,25 @@
 
 Default split: crises triggered up to 1990 (system-level trigger year) are fitted, 1991–2007 are scored; with files,
 the fit files are fitted and the test files scored. Features of the test rows are computed on the union of both
-sets, so that counts of earlier crises see the fitted past (they read only earlier rows: no outcome leaks). Scores:
-Brier (mean squared error) and log score (mean negative log probability, clipped at 1e-9), lower is better, of
-the regularised model, the base rate of the fitted rows, a plain logistic regression on the same features, the
-reference class, and (response and duration questions) the time-to-event model at 30 and 90 days.
+sets, so that counts of earlier crises see the fitted past (they read only earlier rows: no outcome leaks).
+Scores: Brier (mean squared error) and log score (mean negative log probability), lower is better, of the
+regularised model (with reliability tables: out-of-fold on the fitted rows, and on the test rows), the base rate of
+the fitted rows, a plain logistic regression on the same features, the reference class, and (response and duration
+questions) the time-to-event model at 30 and 90 days.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from standoff.history.icb.fitted import fit, predict, rows
+from standoff.history.icb.fitted import Rows, fit, predict, rows
 from standoff.history.icb.load import IcbData, load_icb
+from standoff.history.icb.models import Reliability, reliability
 from standoff.history.icb.schema import FEATURES, QUESTIONS
 from standoff.scoring import brier_score, log_score
 
@@ -47,6 +49,8 @@ class QuestionScore:
     time_to_event: Score | None
     penalty_C: float
     recalibrated: bool
+    reliability_fit: Reliability
+    reliability_test: Reliability
     reference_k: int
     beats_base_rate: bool
     beats_plain_logistic: bool
@@ -127,6 +131,8 @@ def run(fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path
             time_to_event=_score(p["time_to_event"], yq) if "time_to_event" in p else None,
             penalty_C=m.regularised.C,
             recalibrated=m.regularised.platt is not None,
+            reliability_fit=m.regularised.reliability,
+            reliability_test=reliability(p["model"], yq),
             reference_k=m.k,
             beats_base_rate=model.brier < base.brier and model.log_score < base.log_score,
             beats_plain_logistic=model.brier < plain.brier and model.log_score < plain.log_score,
@@ -148,9 +154,7 @@ def _score(p: np.ndarray, y: np.ndarray) -> Score:
     return Score(brier_score(p, y), log_score(p, y))
 
 
-def _subset(r, mask: np.ndarray):  # noqa: ANN001, ANN202 - fitted.Rows
-    from dataclasses import replace
-
+def _subset(r: Rows, mask: np.ndarray) -> Rows:
     idx = np.flatnonzero(mask)
     return replace(
         r,

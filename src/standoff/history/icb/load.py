@@ -35,6 +35,7 @@ from standoff.history.icb.codebook import (
     PARTIAL_DAY,
     VARIABLES,
     Level,
+    Variable,
 )
 
 #: Codes that mean "missing" although they are not blank (documented or undocumented sentinels).
@@ -155,7 +156,7 @@ def _typed(df: pd.DataFrame, name: str, level: Level) -> pd.DataFrame:
     return df
 
 
-def _label(var, code: float, name: str) -> str | None:  # noqa: ANN001
+def _label(var: Variable, code: float, name: str) -> str | None:
     try:
         return var.label(code)
     except ValueError as exc:

@@ -100,15 +100,19 @@ def fit_regularised(X: np.ndarray, y: np.ndarray) -> BinaryModel:
     best = min(scores, key=scores.__getitem__)
     p, rows = oof[best]
     yo = y[rows]
-    table = calibration_table(p, yo, bins=5)
-    reliability = Reliability(
+    platt = _platt_if_it_helps(p, yo)
+    return BinaryModel(_logistic(best).fit(X, y), best, scores[best], platt, reliability(p, yo))
+
+
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> Reliability:
+    """Reliability table of forecasts ``p`` against outcomes ``y`` in equal-width bins (empty bins: None)."""
+    table = calibration_table(p, y, bins=bins)
+    return Reliability(
         [float(e) for e in table.edges],
         [None if np.isnan(x) else float(x) for x in table.mean_forecast],
         [None if np.isnan(x) else float(x) for x in table.observed_frequency],
         [int(c) for c in table.count],
     )
-    platt = _platt_if_it_helps(p, yo)
-    return BinaryModel(_logistic(best).fit(X, y), best, scores[best], platt, reliability)
 
 
 def _platt_fit(p: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:

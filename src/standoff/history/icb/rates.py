@@ -18,7 +18,7 @@ import pandas as pd
 
 from standoff.history.icb.fitted import rows
 from standoff.history.icb.load import load_icb
-from standoff.history.icb.schema import BY_NAME, QUESTIONS
+from standoff.history.icb.schema import BY_NAME, QUESTIONS, Feature
 
 _FILTER = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|!=|=)\s*(.+?)\s*$")
 _YES = {"yes": True, "true": True, "no": False, "false": False}
@@ -51,7 +51,7 @@ def select(frame: pd.DataFrame, where: list[str]) -> np.ndarray:
     return mask
 
 
-def _apply(x: pd.Series, f, op: str, value: str) -> np.ndarray:  # noqa: ANN001 - a schema.Feature
+def _apply(x: pd.Series, f: Feature, op: str, value: str) -> np.ndarray:
     if f.name in ("nuclear", "protracted") and value in _YES and op in ("=", "!="):
         base = f.categories[0]
         hit = (x != base) & x.notna() if _YES[value] else x == base

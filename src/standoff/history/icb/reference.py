@@ -23,7 +23,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from standoff.history.icb.features import distances, weighted_distance
 from standoff.history.icb.models import base_rate
-from standoff.history.icb.schema import BY_NAME, FEATURES
+from standoff.history.icb.schema import FEATURES
 from standoff.scoring import log_score
 
 K_GRID = (10, 20, 40, 80)
@@ -74,8 +74,3 @@ def choose_k(dist: np.ndarray, y: np.ndarray) -> int:
             losses.append(log_score(p, y[test][ok]))
         scores[k] = float(np.mean(losses))
     return min(scores, key=scores.__getitem__)
-
-
-def describe(name: str) -> str:
-    """A feature's meaning, for explanations."""
-    return BY_NAME[name].meaning

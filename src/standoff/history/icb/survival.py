@@ -19,13 +19,18 @@ The penalty is chosen by time-ordered cross-validation on the log loss of the 30
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
 from standoff.scoring import log_score
+
+if TYPE_CHECKING:
+    from lifelines import CoxPHFitter
 
 PENALTIES = (0.3, 3.0)
 
@@ -69,7 +74,7 @@ def _frame(X: np.ndarray, keep: np.ndarray, mean: np.ndarray, sd: np.ndarray) ->
     return pd.DataFrame(Z, columns=[f"x{i}" for i in range(Z.shape[1])])
 
 
-def _cox(X: pd.DataFrame, t: np.ndarray, e: np.ndarray, penalizer: float):  # noqa: ANN202 - lifelines CoxPHFitter
+def _cox(X: pd.DataFrame, t: np.ndarray, e: np.ndarray, penalizer: float) -> CoxPHFitter:
     from lifelines import CoxPHFitter
 
     df = X.assign(T=t, E=e)
@@ -84,7 +89,7 @@ def _scaling(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return keep, X[:, keep].mean(axis=0), sd[keep]
 
 
-def _hazards(model, Z: pd.DataFrame, grid: np.ndarray) -> np.ndarray:  # noqa: ANN001
+def _hazards(model: CoxPHFitter, Z: pd.DataFrame, grid: np.ndarray) -> np.ndarray:
     """Cumulative hazards ``(n, len(grid))`` of a fitted Cox model."""
     return model.predict_cumulative_hazard(Z, times=grid).to_numpy().T
 
@@ -93,8 +98,8 @@ def _hazards(model, Z: pd.DataFrame, grid: np.ndarray) -> np.ndarray:  # noqa: A
 class CompetingCox:
     """Cause-specific Cox models of a violent (cause 1) or non-violent (cause 2) major response."""
 
-    violent: object
-    other: object
+    violent: CoxPHFitter
+    other: CoxPHFitter
     keep: np.ndarray
     mean: np.ndarray
     sd: np.ndarray
@@ -132,7 +137,7 @@ class CompetingCox:
 class DurationCox:
     """A Cox model of days from trigger to termination."""
 
-    model: object
+    model: CoxPHFitter
     keep: np.ndarray
     mean: np.ndarray
     sd: np.ndarray
@@ -152,7 +157,9 @@ class DurationCox:
         return s[-1] / s[0] if elapsed > 0 else s[0]
 
 
-def choose_penalizer(fit_and_predict, X: np.ndarray, y: np.ndarray) -> float:  # noqa: ANN001
+def choose_penalizer(
+    fit_and_predict: Callable[[np.ndarray, np.ndarray, float], np.ndarray], X: np.ndarray, y: np.ndarray
+) -> float:
     """The penalty whose time-ordered out-of-fold forecasts of ``y`` have the lowest log loss (rows by trigger)."""
     scores = {}
     for pen in PENALTIES:
