@@ -85,11 +85,10 @@ def similar(
     for col in ("question", "base rate", f"these {len(view.neighbours)}", "reference class", "model"):
         rates.add_column(col)
     for q, name in SHORT.items():
-        hits = [c.outcomes[q] for c in view.neighbours if c.outcomes[q] is not None]
         rates.add_row(
             name,
             _pct(view.base_rate[q]),
-            _pct(sum(hits) / len(hits) if hits else None),
+            _pct(view.neighbour_rate[q]),
             _pct(view.reference_class[q]),
             _pct(view.model[q]),
         )

@@ -41,9 +41,11 @@ class PastCase:
 
 @dataclass(frozen=True)
 class OutsideView:
-    """Nearest past cases and per question: base rate, reference-class rate, regularised model."""
+    """Nearest past cases and per question: their raw rate, the base rate, the (shrunk, ``k`` by cross-validation)
+    reference-class rate and the regularised model."""
 
     neighbours: list[PastCase]
+    neighbour_rate: dict[str, float | None]
     base_rate: dict[str, float]
     reference_class: dict[str, float]
     model: dict[str, float]
@@ -80,8 +82,10 @@ def outside_view(coding: CrisisCoding, k: int = 10, fitted: Fitted | None = None
                 {q: None if np.isnan(ys[q]) else float(ys[q]) for q in QUESTIONS},
             )
         )
+    known = {q: [c.outcomes[q] for c in cases if c.outcomes[q] is not None] for q in QUESTIONS}
     return OutsideView(
         cases,
+        {q: sum(v) / len(v) if v else None for q, v in known.items()},
         {q: float(preds[q]["base_rate"][0]) for q in QUESTIONS},
         {q: float(preds[q]["reference_class"][0]) for q in QUESTIONS},
         {q: float(preds[q]["model"][0]) for q in QUESTIONS},
