@@ -1,7 +1,7 @@
 """Standoff: make a coercive standoff computable.
 
 ``import standoff`` is light: the engines (Numba, SciPy) load on first use of
-:func:`standoff.forecast`, not at import.
+:func:`standoff.experiments.forecast`, not at import.
 """
 
 from __future__ import annotations

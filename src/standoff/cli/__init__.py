@@ -5,7 +5,15 @@ heavy libraries (the engines, SciPy, Numba) load inside the commands that use
 them, so ``standoff --help`` starts fast.
 """
 
-from standoff.cli import evidence, forecasting, history, ledger, publish, scenarios  # noqa: F401 - registers commands
+from standoff.cli import (  # noqa: F401 - registers commands
+    evidence,
+    forecasting,
+    history,
+    ledger,
+    outside_view,
+    publish,
+    scenarios,
+)
 from standoff.cli.common import app
 
 

@@ -4,7 +4,8 @@ Every question a scenario declares names the engine outputs it is derived
 from (:class:`standoff.scenario.model.QuestionSource`); each source yields that
 engine's probability, so no probability is ever typed in. Deterrence and
 crisis outputs come from the baseline option (:func:`standoff.experiments.policy.simulate_options`),
-bargaining outputs from Monte Carlo draws (:func:`standoff.experiments.montecarlo.engine_draws`).
+bargaining outputs from Monte Carlo draws (:func:`standoff.experiments.montecarlo.engine_draws`),
+reference outputs from the ICB outside view (:mod:`standoff.history.icb.outside_view`, loaded on demand).
 
 The net assessment (:func:`net_assessment`) gives one probability per question:
 the log-odds pool (:mod:`standoff.experiments.pooling`) of the components that
@@ -35,15 +36,6 @@ from standoff.scenario.load import LoadedScenario
 from standoff.scenario.model import DYNAMIC, Question, QuestionSource, Scenario
 
 
-@dataclass(frozen=True)
-class QuestionForecast:
-    """One engine's probability for one question."""
-
-    question: Question
-    source: QuestionSource
-    probability: float
-
-
 def unknown_engines(scenario: Scenario) -> list[tuple[str, str]]:
     """Question sources naming no registered engine, as ``(field path, message)``.
 
@@ -60,34 +52,6 @@ def unknown_engines(scenario: Scenario) -> list[tuple[str, str]]:
                 message = f"unknown engine id {s.engine!r}; known engines: {', '.join(sorted(known))}"
                 found.append((f"questions[{j}]({q.id}).sources[{k}].engine", message))
     return found
-
-
-def question_forecasts(
-    loaded: LoadedScenario, base: DeterrenceParams | None, *, paths: int = 2000, draws: int = 200, seed: int = 0
-) -> list[QuestionForecast]:
-    """The probability of every declared question, from every source it names."""
-    sc = loaded.scenario
-    sources = [(q, s) for q in sc.questions for s in q.sources]
-    out: list[QuestionForecast] = []
-    dynamic = [(q, s) for q, s in sources if s.engine in ("deterrence", "crisis")]
-    if dynamic:
-        if base is None:
-            raise ValueError("deterrence and crisis questions need the calibrated deterrence parameters")
-        sim = simulate_options(loaded, base, paths=paths, seed=seed, options=["baseline"])[0]
-        run, quiet, elapsed = sim.run, sim.quiet, sim.elapsed
-        model = crisis_model(sc.crisis, sim) if sc.crisis is not None and sim.crisis is not None else None
-        for q, s in dynamic:
-            out.append(QuestionForecast(q, s, _dynamic(s, run, quiet, elapsed, model)))
-    static = [(q, s) for q, s in sources if s.engine not in ("deterrence", "crisis")]
-    if static:
-        engines = sorted({s.engine for _, s in static})
-        values = engine_draws(sc, engines, draws, seed)
-        for q, s in static:
-            x = values[s.issue][s.engine]  # type: ignore[index]
-            hit = x <= s.threshold if s.output == "issue_at_most" else x >= s.threshold  # type: ignore[operator]
-            out.append(QuestionForecast(q, s, float(np.mean(hit))))
-    order = {id(q): k for k, q in enumerate(sc.questions)}
-    return sorted(out, key=lambda f: order[id(f.question)])
 
 
 def _dynamic(s: QuestionSource, run, quiet: np.ndarray, elapsed: int, model) -> float:  # noqa: ANN001
@@ -112,6 +76,7 @@ def _dynamic(s: QuestionSource, run, quiet: np.ndarray, elapsed: int, model) -> 
 # The net assessment: one pooled probability per question
 # --------------------------------------------------------------------------- #
 
+DAYS_PER_MONTH = 365.25 / 12
 #: Outputs that are one pathway to a strike (counted inside a ``pathways`` component).
 PATHWAY_PARTS = {
     ("deterrence", "response_within"): "response to a challenge",
@@ -205,6 +170,12 @@ def exclusion(q: Question, s: QuestionSource, months: int) -> str | None:
     """Why ``s`` does not answer ``q`` as asked (``None``: it does and is pooled)."""
     if s.engine not in DYNAMIC:
         return f"time-free: where the bargaining settles, not whether it happens by {q.resolve_by.isoformat()}"
+    if s.engine == "reference":
+        if s.days is None:
+            return f"the outside view at the trigger: whether it happens in the crisis at all, not by {q.resolve_by}"
+        if abs(s.days / DAYS_PER_MONTH - months) > 0.5:
+            return f"answers within {s.days} days; the question asks within {months} months"
+        return None
     if s.engine == "crisis" and s.output in ("war_by", "deal"):
         return "the special case in which every rejected demand means war (talks rounds, not the dated question)"
     if s.months != months:
@@ -354,6 +325,16 @@ def _base_rate(s: QuestionSource) -> _Value:
     return _Value(within(a.value), within(lo), within(hi), f"annual probability {a.value:.3g} [{lo:.3g}, {hi:.3g}]")
 
 
+def _reference(sc: Scenario, s: QuestionSource) -> _Value:
+    """The ICB outside view for the crisis the scenario's ``history`` section codes (a point forecast)."""
+    from standoff.history.icb.outside_view import question_probability
+
+    if sc.history is None:
+        raise ValueError("reference questions need the scenario's history section")
+    p = question_probability(sc.history, sc.as_of, s.output, s.days)
+    return _Value(p, p, p, "ICB outside view: a fitted model's point forecast, no interval")
+
+
 def net_assessment(
     loaded: LoadedScenario,
     base: DeterrenceParams | None,
@@ -386,6 +367,8 @@ def net_assessment(
         key = (id(q), id(s))
         if s.engine == "base_rate":
             values[key] = _base_rate(s)
+        elif s.engine == "reference":
+            values[key] = _reference(sc, s)
         elif s.engine in DYNAMIC:
             assert dyn is not None
             values[key] = dyn.value(s)

@@ -180,7 +180,12 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
             engine, issue = src.get("engine"), src.get("issue")
             if isinstance(issue, str) and issue not in issue_ids:
                 found.append((f"{path}.sources[{k}].issue", _unknown("issue", issue, issue_ids)))
-            needs = {"deterrence": "deterrence", "crisis": "crisis", "pathways": "deterrence"}.get(str(engine))
+            needs = {
+                "deterrence": "deterrence",
+                "crisis": "crisis",
+                "pathways": "deterrence",
+                "reference": "history",
+            }.get(str(engine))
             if needs is not None and not isinstance(raw.get(needs), dict):
                 found.append((f"{path}.sources[{k}].engine", f"the scenario has no {needs} section to read from"))
     return found

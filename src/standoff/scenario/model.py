@@ -20,6 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from standoff.core.icb.schema import BY_NAME, CODED, QUESTIONS
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 
 
@@ -435,15 +437,89 @@ class Policy(_Sourced):
         return self
 
 
+class Coded(_Sourced):
+    """One coded value with its support."""
+
+    value: str | bool | float
+
+    @model_validator(mode="after")
+    def _supported(self) -> Coded:
+        self._require_support("every coded value")
+        return self
+
+
+class DatedTrigger(_Sourced):
+    """When the crisis actor perceived the trigger."""
+
+    value: dt.date
+
+    @model_validator(mode="after")
+    def _supported(self) -> DatedTrigger:
+        self._require_support("the trigger date")
+        return self
+
+
+class CrisisCoding(_Strict):
+    """The ``history`` section: the scenario's crisis coded as one ICB crisis-actor case, at its trigger.
+
+    The outside view (:mod:`standoff.history.icb`) compares it with past crises on the features of
+    :data:`standoff.core.icb.schema.FEATURES`. Each value carries evidence or a judgment and is checked against
+    the codebook's categories: a nominal or ordinal feature takes one of its labels, a count a whole number >= 0,
+    the power discrepancy a number in [-179, 179], a flag yes/no. A feature left out counts as missing.
+    """
+
+    crisis_actor: str = Field(min_length=1)
+    adversaries: list[Id] = Field(min_length=1)
+    trigger_date: DatedTrigger
+    features: dict[str, Coded]
+
+    @model_validator(mode="after")
+    def _in_codebook(self) -> CrisisCoding:
+        problems = [p for name, c in self.features.items() for p in _coding_problems(name, c.value)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def values(self) -> dict[str, str | float | None]:
+        """Every coded feature's value in the data's form (flags as 0/1, missing as None)."""
+        out: dict[str, str | float | None] = {f.name: None for f in CODED}
+        for name, c in self.features.items():
+            out[name] = float(c.value) if isinstance(c.value, bool) else c.value
+        return out
+
+
+def _coding_problems(name: str, value: str | bool | float) -> list[str]:
+    if name not in BY_NAME or name not in {f.name for f in CODED}:
+        known = ", ".join(f.name for f in CODED)
+        return [f"{name!r} is not a feature that can be coded (one of: {known})"]
+    f = BY_NAME[name]
+    if f.kind in ("nominal", "ordinal"):
+        if not isinstance(value, str) or value not in f.categories:
+            return [f"{name}: {value!r} is not one of the codebook's categories: {', '.join(f.categories)}"]
+    elif f.kind == "flag":
+        if not isinstance(value, bool):
+            return [f"{name}: expected yes or no, got {value!r}"]
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        return [f"{name}: expected a number, got {value!r}"]
+    elif f.kind == "count" and (value < 0 or value != int(value)):
+        return [f"{name}: expected a whole number >= 0, got {value!r}"]
+    elif f.kind == "numeric" and not -179 <= value <= 179:
+        return [f"{name}: expected a number in [-179, 179], got {value!r}"]
+    return []
+
+
 OUTPUTS = {
     "deterrence": ("test_within", "war_within", "response_within", "third_party_within"),
     "crisis": ("war_by", "deal", "war_within", "deal_within", "third_party_within", "breakout_within"),
     "pathways": ("strike_within",),
     "base_rate": ("event_within",),
+    "reference": QUESTIONS,
     "bargaining": ("issue_at_most", "issue_at_least"),
 }
 #: Engines that are not bargaining engines (their outputs are listed in ``OUTPUTS``).
-DYNAMIC = ("deterrence", "crisis", "pathways", "base_rate")
+DYNAMIC = ("deterrence", "crisis", "pathways", "base_rate", "reference")
+#: Reference (outside view) outputs that take a number of days from the as-of date.
+REFERENCE_DAYS = ("violent_response_30d", "lasts_over_90d")
 
 
 class QuestionSource(_Strict):
@@ -461,12 +537,17 @@ class QuestionSource(_Strict):
     * ``base_rate``: ``event_within`` ``months`` from an ``annual_probability`` (an outside
       view or an actuarial rate: a quantity with its source), ``1 - (1 - a)^{months/12}``;
     * a bargaining engine (``compromise``, ``expected_utility``, ...): ``issue_at_most`` /
-      ``issue_at_least`` ``threshold`` on ``issue``, the share of Monte Carlo draws (time-free).
+      ``issue_at_least`` ``threshold`` on ``issue``, the share of Monte Carlo draws (time-free);
+    * ``reference``: the outside view of the ICB crises (:mod:`standoff.history.icb`) for the crisis coded in the
+      ``history`` section, one of the five questions; ``violent_response_30d`` and ``lasts_over_90d`` take ``days``
+      (a violent major response within, or the crisis lasting beyond, ``days`` days of the as-of date, given none
+      by then), the others are the regularised model's probability at the trigger.
     """
 
     engine: str = Field(min_length=1)
     output: str
     months: int | None = Field(default=None, ge=1, le=120)
+    days: int | None = Field(default=None, ge=1, le=3650)
     issue: Id | None = None
     threshold: float | None = None
     annual_probability: Quantity | None = None
@@ -479,6 +560,14 @@ class QuestionSource(_Strict):
             raise ValueError("a base_rate source needs an annual_probability, and only it takes one")
         if self.output not in OUTPUTS[family]:
             raise ValueError(f"output {self.output!r} is not one of {family}'s: {', '.join(OUTPUTS[family])}")
+        if family == "reference":
+            if self.months is not None or self.issue is not None or self.threshold is not None:
+                raise ValueError("a reference output takes days, not months, issue or threshold")
+            if self.days is not None and self.output not in REFERENCE_DAYS:
+                raise ValueError(f"days apply only to {' and '.join(REFERENCE_DAYS)}")
+            return self
+        if self.days is not None:
+            raise ValueError("days apply only to the reference engine's outputs")
         if family == "bargaining" and (self.issue is None or self.threshold is None):
             raise ValueError("a bargaining output needs an issue and a threshold")
         if self.output != "deal" and family != "bargaining" and self.months is None:
@@ -511,6 +600,16 @@ class Scenario(_Strict):
     crisis: Crisis | None = None
     policies: list[Policy] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+    history: CrisisCoding | None = None
+
+    @model_validator(mode="after")
+    def _history(self) -> Scenario:
+        if self.history is not None:
+            ids = {a.id for a in self.actors}
+            unknown = [a for a in self.history.adversaries if a not in ids]
+            if unknown:
+                raise ValueError(f"history.adversaries: {unknown} are not actors of this scenario")
+        return self
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -1,7 +1,7 @@
 """Ex ante features of a crisis actor at its trigger, and the one gate through which data reaches them.
 
 :func:`ex_ante_view` keeps only the columns the codebook declares ex ante
-(:data:`~standoff.history.icb.codebook.EX_ANTE`, plus the trigger dates derived from them); every feature is
+(:data:`~standoff.core.icb.codebook.EX_ANTE`, plus the trigger dates derived from them); every feature is
 computed from that view alone, and each :class:`Feature` declares its source columns, checked against the codebook
 when this module is imported. An ex post column therefore cannot reach a model's features.
 
@@ -14,90 +14,11 @@ derived from earlier rows only (crisis numbers are chronological): earlier crise
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-from standoff.history.icb.codebook import EX_ANTE, TRIGGER_ENTITIES, TRIGGER_ENTITY, VARIABLES, region
-
-Kind = Literal["nominal", "ordinal", "count", "numeric", "flag"]
-DERIVED_EX_ANTE = ("trigger_date", "system_trigger_date")
-
-
-@dataclass(frozen=True)
-class Feature:
-    """One ex ante feature: its name, the columns it reads (``icb1.`` = system level), its kind and categories."""
-
-    name: str
-    sources: tuple[str, ...]
-    kind: Kind
-    meaning: str
-    categories: tuple[str, ...] = ()
-    weight: float = 1.0
-
-
-def _coded(name: str, column: str, kind: Kind, meaning: str, weight: float = 1.0) -> Feature:
-    return Feature(name, (column,), kind, meaning, tuple(VARIABLES[column].categories), weight)
-
-
-FEATURES: tuple[Feature, ...] = (
-    _coded("trigger", "triggr", "nominal", "type of act that triggered the actor's crisis", 2.0),
-    Feature("trigger_entity", ("trigent",), "nominal", "who triggered it", tuple(TRIGGER_ENTITIES)),
-    _coded("gravity", "gravty", "nominal", "gravest value threatened", 2.0),
-    _coded("nuclear", "nuclear", "ordinal", "the actor's nuclear capability", 1.5),
-    _coded("actor_power", "powsta", "ordinal", "the actor's power status", 1.5),
-    _coded("adversary_power", "southpow", "ordinal", "power status of the source of threat", 1.5),
-    Feature(
-        "great_power_at_trigger", ("powsta", "southpow"), "flag", "a great power or superpower on either side", 1.0
-    ),
-    Feature("power_discrepancy", ("powdis",), "numeric", "power discrepancy, actor minus adversary (-179..179)"),
-    _coded("regime", "regime", "nominal", "the actor's regime"),
-    _coded("regime_duration", "durreg", "ordinal", "how long the regime had lasted"),
-    _coded("protracted", "pc", "nominal", "protracted-conflict setting", 1.5),
-    Feature(
-        "prior_crises_in_conflict",
-        ("pcid", "crisno"),
-        "count",
-        "earlier ICB crises in the same protracted conflict",
-        weight=1.5,
-    ),
-    Feature(
-        "prior_crises_with_adversary",
-        ("cracid", "southv", "crisno"),
-        "count",
-        "earlier ICB crises between the actor and the same adversary",
-        weight=1.5,
-    ),
-    Feature("intra_war", ("iwc",), "flag", "the crisis arose inside an ongoing war"),
-    Feature("joins_ongoing", ("trigger_date", "system_trigger_date"), "flag", "the actor joined a crisis under way"),
-    Feature("region", ("geog",), "nominal", "where the crisis took place", tuple(sorted({"africa", "americas", "asia", "europe", "middle_east"}))),
-    _coded("distance", "cractloc", "ordinal", "distance of the actor from the crisis"),
-    _coded("proximity", "icb1.geogrel", "ordinal", "proximity of the principal adversaries"),
-    _coded("period", "period", "nominal", "polarity of the international system", 0.5),
-    _coded("issue", "issue", "nominal", "most important initial issue-area"),
-    _coded("alliance", "allycap", "nominal", "the actor's alliance pattern"),
-    _coded("state_age", "age", "ordinal", "when the actor became sovereign", 0.5),
-    _coded("territory", "territ", "ordinal", "the actor's territorial size", 0.5),
-    _coded("economy", "econdt", "nominal", "pre-crisis economic problems", 0.5),
-    _coded("unrest", "socunr", "nominal", "pre-crisis societal unrest", 0.5),
-    _coded("instability", "gvinst", "nominal", "pre-crisis government instability", 0.5),
-    _coded("ethnic", "icb1.ethnic", "nominal", "ethnic component of the crisis", 0.5),
-)
-BY_NAME = {f.name: f for f in FEATURES}
-
-
-def check_sources(features: tuple[Feature, ...] = FEATURES) -> None:
-    """Raise if a feature reads a column the codebook does not declare ex ante."""
-    allowed = set(EX_ANTE["actor"]) | {f"icb1.{c}" for c in EX_ANTE["crisis"]} | set(DERIVED_EX_ANTE)
-    for f in features:
-        bad = [s for s in f.sources if s not in allowed]
-        if bad:
-            raise ValueError(f"feature {f.name!r} reads {bad}, which the codebook does not declare ex ante")
-
-
-check_sources()
+from standoff.core.icb.codebook import EX_ANTE, TRIGGER_ENTITY, VARIABLES, region
+from standoff.core.icb.schema import DERIVED_EX_ANTE, FEATURES, Feature
 
 
 def ex_ante_view(actors: pd.DataFrame, crises: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +116,7 @@ def distances(case: pd.Series, frame: pd.DataFrame) -> pd.DataFrame:
         if f.kind == "ordinal":
             n = len(f.categories) - 1
             ra = f.categories.index(a) / n if isinstance(a, str) else np.nan
-            rb = b.map(lambda s, cats=f.categories: cats.index(s) / n if isinstance(s, str) else np.nan)
+            rb = b.map(lambda s, cats=f.categories, n=n: cats.index(s) / n if isinstance(s, str) else np.nan)
             d = (rb - ra).abs()
         elif f.kind == "count":
             d = ((np.log1p(b.astype(float)) - np.log1p(float(a))).abs() / np.log1p(10.0)).clip(upper=1.0)
@@ -212,3 +133,31 @@ def weighted_distance(parts: pd.DataFrame) -> pd.Series:
     """The weighted mean of per-feature distances (weights in :data:`FEATURES`)."""
     w = np.array([f.weight for f in FEATURES])
     return pd.Series(parts[[f.name for f in FEATURES]].to_numpy() @ w / w.sum(), index=parts.index)
+
+
+def _codes(frame: pd.DataFrame) -> np.ndarray:
+    """Per feature a number on which :func:`distances`' per-feature distance is ``|a - b|`` (or a mismatch)."""
+    cols = []
+    for f in FEATURES:
+        x = frame[f.name]
+        if f.kind in ("nominal", "ordinal"):
+            idx = x.map(lambda s, cats=f.categories: cats.index(s) if isinstance(s, str) else np.nan).astype(float)
+            cols.append(idx / (len(f.categories) - 1) if f.kind == "ordinal" else idx)
+        elif f.kind == "count":
+            cols.append(np.log1p(x.astype(float)) / np.log1p(10.0))
+        elif f.kind == "numeric":
+            cols.append(x.astype(float) / 179.0)
+        else:
+            cols.append(x.astype(float))
+    return np.column_stack([np.asarray(c, dtype=float) for c in cols])
+
+
+def distance_matrix(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """Weighted Gower distances ``(len(a), len(b))`` between two feature frames, as :func:`distances` per pair."""
+    ca, cb = _codes(a), _codes(b)
+    total = np.zeros((len(a), len(b)))
+    for j, f in enumerate(FEATURES):
+        x, y = ca[:, j][:, None], cb[:, j][None, :]
+        d = (x != y).astype(float) if f.kind in ("nominal", "flag") else np.minimum(np.abs(x - y), 1.0)
+        total += f.weight * np.where(np.isnan(x) | np.isnan(y), 0.5, d)
+    return total / sum(f.weight for f in FEATURES)

@@ -9,7 +9,7 @@ Conventions (``data/icb/CODEBOOK.md``, "Missing-value and special-code conventio
   blank day with a known month = mid-month; ``*_precision`` says which ("day", "early", "mid", "late", "month");
 * the empty placeholder rows (crisis 474, no trigger year) are dropped.
 
-Each labelled variable of :data:`~standoff.history.icb.codebook.VARIABLES` gets a categorical ``<column>_label``
+Each labelled variable of :data:`~standoff.core.icb.codebook.VARIABLES` gets a categorical ``<column>_label``
 column beside its raw code. The loader checks that every required column is present and names the file and the
 column otherwise (:class:`IcbDataError`).
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from standoff.history.icb.codebook import (
+from standoff.core.icb.codebook import (
     ACTOR_FILE,
     CRISIS_FILE,
     EX_ANTE,
@@ -35,6 +35,7 @@ from standoff.history.icb.codebook import (
     PARTIAL_DAY,
     VARIABLES,
     Level,
+    Variable,
 )
 
 #: Codes that mean "missing" although they are not blank (documented or undocumented sentinels).
@@ -130,7 +131,8 @@ def _typed(df: pd.DataFrame, name: str, level: Level) -> pd.DataFrame:
     df = df.rename(columns=lambda c: str(c).strip().lower())
     missing = [c for c in required_columns(level) if c not in df.columns]
     if missing:
-        raise IcbDataError(f"{name}: missing column {missing[0]!r}" + (f" (and {len(missing) - 1} more)" * bool(missing[1:])))
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise IcbDataError(f"{name}: missing column {missing[0]!r}{more}")
     known = IDENTIFIER[level] | EX_ANTE[level] | EX_POST[level]
     df = df[[c for c in df.columns if c in known]].copy()
     for col in df.columns:
@@ -154,7 +156,7 @@ def _typed(df: pd.DataFrame, name: str, level: Level) -> pd.DataFrame:
     return df
 
 
-def _label(var, code: float, name: str) -> str | None:  # noqa: ANN001
+def _label(var: Variable, code: float, name: str) -> str | None:
     try:
         return var.label(code)
     except ValueError as exc:

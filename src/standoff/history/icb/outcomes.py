@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-QUESTIONS = ("violence_serious", "full_scale_war", "violent_response_30d", "lasts_over_90d", "agreement")
 VIOLENT_RESPONSE = (8, 9)
 
 
