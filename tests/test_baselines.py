@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import bargaining_problems
 
 from standoff.engines import BargainingProblem, available, get
 from standoff.engines.baselines import nash_solution, weighted_mean, weighted_median
@@ -54,21 +55,13 @@ def test_registry_lists_every_engine_once():
         get("nope")
 
 
-problems = st.tuples(st.integers(2, 8), st.integers(0, 2**32 - 1))
-
-
-def _problem(n: int, seed: int) -> BargainingProblem:
-    rng = np.random.default_rng(seed)
-    return BargainingProblem.from_points(
-        rng.uniform(0, 100, n), rng.uniform(0.05, 1, n), rng.uniform(0.1, 5, n), status_quo=float(rng.uniform(0, 100))
-    )
+problems = bargaining_problems(2, 8)
 
 
 @pytest.mark.parametrize("name", BASELINES)
-@given(case=problems)
-def test_permutation(name: str, case: tuple[int, int]):
-    p = _problem(*case)
-    perm = np.random.default_rng(case[1]).permutation(p.n_actors)
+@given(p=problems, data=st.data())
+def test_permutation(name: str, p: BargainingProblem, data: st.DataObject):
+    perm = np.array(data.draw(st.permutations(range(p.n_actors))))
     q = BargainingProblem(
         tuple(p.actors[k] for k in perm),
         p.position[:, perm],
@@ -82,9 +75,8 @@ def test_permutation(name: str, case: tuple[int, int]):
 
 
 @pytest.mark.parametrize("name", BASELINES)
-@given(case=problems, a=st.floats(0.01, 100), b=st.floats(-1000, 1000))
-def test_affine_rescaling(name: str, case: tuple[int, int], a: float, b: float):
-    p = _problem(*case)
+@given(p=problems, a=st.floats(0.01, 100), b=st.floats(-1000, 1000))
+def test_affine_rescaling(name: str, p: BargainingProblem, a: float, b: float):
     q = BargainingProblem(
         p.actors, a * p.position + b, p.salience, p.capability, (b, 100 * a + b), a * p.status_quo + b, p.veto
     )
@@ -93,9 +85,8 @@ def test_affine_rescaling(name: str, case: tuple[int, int], a: float, b: float):
 
 
 @pytest.mark.parametrize("name", BASELINES)
-@given(case=problems, x=st.floats(0, 100))
-def test_unanimity(name: str, case: tuple[int, int], x: float):
-    p = _problem(*case)
+@given(p=problems, x=st.floats(0, 100))
+def test_unanimity(name: str, p: BargainingProblem, x: float):
     q = BargainingProblem(
         p.actors, np.full_like(p.position, x), p.salience, p.capability, p.scale, p.status_quo, p.veto
     )
@@ -103,9 +94,8 @@ def test_unanimity(name: str, case: tuple[int, int], x: float):
 
 
 @pytest.mark.parametrize("name", ["compromise", "median"])
-@given(case=problems, k=st.integers(0, 7))
-def test_actor_with_all_capability_gets_its_position(name: str, case: tuple[int, int], k: int):
-    p = _problem(*case)
+@given(p=problems, k=st.integers(0, 7))
+def test_actor_with_all_capability_gets_its_position(name: str, p: BargainingProblem, k: int):
     k %= p.n_actors
     cap = np.zeros_like(p.capability)
     cap[:, k] = 1.0
@@ -113,11 +103,10 @@ def test_actor_with_all_capability_gets_its_position(name: str, case: tuple[int,
     assert get(name).run(q).forecast[0] == pytest.approx(p.position[0, k])
 
 
-@given(case=problems)
-def test_nash_with_one_actor_of_weight_is_its_position_when_it_gains(case: tuple[int, int]):
+@given(p=problems)
+def test_nash_with_one_actor_of_weight_is_its_position_when_it_gains(p: BargainingProblem):
     """The Nash solution is defined by who gains on the status quo; with all weight on one
     actor it is that actor's ideal point (the others, weightless, do not constrain it)."""
-    p = _problem(*case)
     w = np.zeros_like(p.position)
     w[:, 0] = 1.0
     assert nash_solution(p.position, w, p.status_quo)[0] == pytest.approx(p.position[0, 0], abs=1e-6)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -239,13 +237,3 @@ def test_calibrate_rejects_unknown_free_parameters() -> None:
     assert set(DEFAULT_FREE) <= set(FREE_PARAMETERS)
     with pytest.raises(ValueError, match="no episodes"):
         calibrate([])
-
-
-def test_the_docs_example_runs(capsys) -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "deterrence.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", doc, flags=re.DOTALL)
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "docs/deterrence.md", "exec"), {})
-    out = capsys.readouterr().out
-    assert out.startswith("median ") and "credible_threat" in out

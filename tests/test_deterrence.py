@@ -434,6 +434,13 @@ def test_per_path_arrays_must_match_the_number_of_paths() -> None:
 def test_summary_numbers() -> None:
     run = simulate(SMALL, 400, rng=2, keep_paths=False)
     s = run.summary()
-    assert 0.0 <= s["p_test_within_12"] <= s["p_test_within_24"] <= 1.0
-    assert s["median_months_to_first_test"] == run.median_months_to_first_test()
+    # each number recounted from the paths themselves
+    months = np.where(run.tested, run.first_test_month, np.inf)
+    assert s["p_test_within_12"] == np.count_nonzero(months <= 12) / 400
+    assert s["p_test_within_24"] == np.count_nonzero(months <= 24) / 400
+    assert 0.0 < s["p_test_within_12"] < s["p_test_within_24"] < 1.0
+    assert s["p_war"] == np.count_nonzero(run.war) / 400
+    assert s["mean_tests"] == pytest.approx(run.n_tests.sum() / 400)
+    median = s["median_months_to_first_test"]  # half the paths tested by then, fewer than half a month before
+    assert np.count_nonzero(months <= math.ceil(median)) >= 200 > np.count_nonzero(months < math.floor(median))
     assert run.capability is None and run.belief is None

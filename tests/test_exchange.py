@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from strategies import exchange_problems
 
 from standoff.engines.exchange import (
     DrawsExhausted,
@@ -226,11 +227,14 @@ def _first_exchange_by_loops(
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(2, 7), m=st.integers(2, 4), seed=st.integers(0, 2**32 - 1))
-def test_first_exchange_matches_loop_reference(n: int, m: int, seed: int) -> None:
-    problem = _problem(n, m, seed)
+@given(problem=exchange_problems(actors=(2, 7), issues=(2, 4)))
+def test_first_exchange_matches_loop_reference(problem: ExchangeProblem) -> None:
     ref = _first_exchange_by_loops(problem.position[0], problem.salience[0], problem.power[0])
-    res = run_exchange(problem, 1)
+    try:
+        res = run_exchange(problem, 1)
+    except ValueError as exc:  # exact ties at the head of the list need tie draws: not this test's subject
+        assume("never ends" not in str(exc))
+        raise
     if ref is None:
         assert len(res.exchanges) == 0
         return
@@ -251,13 +255,12 @@ def _no_coins_used(res: ExchangeResult) -> bool:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(3, 7), m=st.integers(2, 4), seed=st.integers(0, 2**32 - 1), perm_seed=st.integers(0, 2**32 - 1))
-def test_permuting_actors_permutes_results(n: int, m: int, seed: int, perm_seed: int) -> None:
+@given(problem=exchange_problems(actors=(3, 7), issues=(2, 4)), data=st.data())
+def test_permuting_actors_permutes_results(problem: ExchangeProblem, data: st.DataObject) -> None:
     """Without ties (their order depends on actor order) relabelling actors only permutes."""
-    problem = _problem(n, m, seed)
     res = run_exchange(problem, 3)
     assume(_no_coins_used(res))
-    perm = np.random.default_rng(perm_seed).permutation(n)
+    perm = np.array(data.draw(st.permutations(range(len(problem.actors)))))
     permuted = ExchangeProblem.from_arrays(
         problem.position[:, perm],
         problem.salience[:, perm],
@@ -283,12 +286,11 @@ def test_permuting_actors_permutes_results(n: int, m: int, seed: int, perm_seed:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(3, 6), m=st.integers(2, 4), seed=st.integers(0, 2**32 - 1))
-def test_permuting_issues_permutes_results(n: int, m: int, seed: int) -> None:
-    problem = _problem(n, m, seed)
+@given(problem=exchange_problems(actors=(3, 6), issues=(2, 4)))
+def test_permuting_issues_permutes_results(problem: ExchangeProblem) -> None:
     res = run_exchange(problem, 2)
     assume(_no_coins_used(res))
-    perm = np.arange(m)[::-1]
+    perm = np.arange(len(problem.issues))[::-1]
     res_p = run_exchange(
         ExchangeProblem.from_arrays(problem.position[..., perm], problem.salience[..., perm], problem.power[..., perm]),
         2,

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reference.eu_loop import eu_loop
 from reference.published import EMISSIONS_BDM1994
+from strategies import bargaining_problems
 
 from standoff.engines.base import BargainingProblem
 from standoff.engines.expected_utility import CONFRONTATION, NONE, EUSettings, expected_utility
@@ -133,11 +134,9 @@ def test_batch_equals_single_draws():
 actors = st.integers(min_value=3, max_value=7)
 
 
-@given(n=actors, seed=st.integers(0, 2**32 - 1))
-def test_permuting_actors_permutes_results(n: int, seed: int):
-    rng = np.random.default_rng(seed)
-    p = random_problem(rng, n)
-    perm = rng.permutation(n)
+@given(p=bargaining_problems(3, 7, status_quo=50.0, distinct_positions=True), data=st.data())
+def test_permuting_actors_permutes_results(p: BargainingProblem, data: st.DataObject):
+    perm = np.array(data.draw(st.permutations(range(p.n_actors))))
     q = BargainingProblem(
         tuple(p.actors[k] for k in perm),
         p.position[:, perm],
@@ -154,10 +153,9 @@ def test_permuting_actors_permutes_results(n: int, seed: int):
     np.testing.assert_allclose(a.trajectory[0][:, perm], b.trajectory[0], atol=1e-9)
 
 
-@given(n=actors, seed=st.integers(0, 2**32 - 1), scale=st.floats(0.01, 100), shift=st.floats(-1000, 1000))
-def test_affine_change_of_scale(n: int, seed: int, scale: float, shift: float):
+@given(p=bargaining_problems(3, 7, status_quo=50.0), scale=st.floats(0.01, 100), shift=st.floats(-1000, 1000))
+def test_affine_change_of_scale(p: BargainingProblem, scale: float, shift: float):
     """Positions, scale and status quo mapped by x → a x + b: the forecast maps the same way."""
-    p = random_problem(np.random.default_rng(seed), n)
     q = BargainingProblem(
         p.actors,
         scale * p.position + shift,
@@ -171,29 +169,29 @@ def test_affine_change_of_scale(n: int, seed: int, scale: float, shift: float):
     assert b.forecast[0] == pytest.approx(scale * a.forecast[0] + shift, rel=1e-7, abs=1e-7 * (1 + abs(shift)))
 
 
-@given(n=actors, seed=st.integers(0, 2**32 - 1), x=st.floats(0, 100))
-def test_unanimity_stays_put(n: int, seed: int, x: float):
-    rng = np.random.default_rng(seed)
-    p = BargainingProblem.from_points(np.full(n, x), rng.uniform(0.1, 1, n), rng.uniform(0.1, 5, n))
+@given(p=bargaining_problems(3, 7), x=st.floats(0, 100))
+def test_unanimity_stays_put(p: BargainingProblem, x: float):
+    n = p.n_actors
+    p = BargainingProblem.from_points(np.full(n, x), p.salience[0], p.capability[0])
     r = expected_utility(p)
     assert r.forecast[0] == x
     assert np.all(r.trajectory == x)
 
 
-@given(n=actors, seed=st.integers(0, 2**32 - 1), k=st.integers(0, 6))
-def test_actor_with_all_capability_gets_its_position(n: int, seed: int, k: int):
+@given(problem=bargaining_problems(3, 7), k=st.integers(0, 6))
+def test_actor_with_all_capability_gets_its_position(problem: BargainingProblem, k: int):
     """Only k has capability, so every third-party vote favours k (P_jk = 0) and, with
     s_k = 1 (k surely resists), EU(j→k) = U^f - U^sq < 0: nobody can move k, and the
     weighted median sits on k. (With s_k < 1 the model lets k yield to uncontested
     demands, since salience is read as the probability of resisting; the forecast
     then follows k wherever it goes.)"""
-    rng = np.random.default_rng(seed)
+    n = problem.n_actors
     k = k % n
     cap = np.zeros(n)
     cap[k] = 1.0
-    sal = rng.uniform(0.1, 1, n)
+    sal = problem.salience[0].copy()
     sal[k] = 1.0
-    p = BargainingProblem.from_points(rng.uniform(0, 100, n), sal, cap)
+    p = BargainingProblem.from_points(problem.position[0], sal, cap)
     r = expected_utility(p)
     assert r.forecast[0] == p.position[0, k]
     assert np.all(r.trajectory[0, :, k] == p.position[0, k])

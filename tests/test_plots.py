@@ -87,7 +87,9 @@ def test_colours_are_fixed_per_group_and_engine(loaded, mc) -> None:
     for t in summary["data"][1:]:
         if t.get("name") in plots.ENGINE_STYLES:
             assert t["marker"]["color"] == plots.ENGINE_STYLES[t["name"]][0]
-    assert plots.engine_style("not-registered") == plots.engine_style("not-registered")
+    # an engine with no style of its own gets a spare one, never a registered engine's
+    spare = {plots.engine_style(name) for name in ("a", "b", "c", "d")}
+    assert len(spare) == 4 and not spare & set(plots.ENGINE_STYLES.values())
 
 
 def test_trajectories_show_who_took_whose_offer(loaded, mc) -> None:

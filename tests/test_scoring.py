@@ -82,6 +82,8 @@ def test_crps_samples_by_hand():
     assert crps_samples([1.0, 2.0, 3.0], 0.0) == pytest.approx(2 - 4 / 9)
     assert crps_samples([[4.0]], [1.5]) == pytest.approx(2.5)  # a point forecast: the absolute error
     assert crps_samples([[1.0, 2.0, 3.0], [4.0, 4.0, 4.0]], [2.0, 1.5]) == pytest.approx((2 / 9 + 2.5) / 2)
+    # one sample set against several outcomes: the outcomes broadcast over it
+    assert crps_samples([1.0, 2.0, 3.0], [2.0, 0.0]) == pytest.approx((2 / 9 + 2 - 4 / 9) / 2)
 
 
 def test_crps_quantiles_by_hand():

@@ -8,6 +8,7 @@ licence, its ``smpc`` program with default parameters), see
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -247,16 +248,22 @@ def test_kernel_risk_agrees_with_numpy_pieces_beyond_128_actors() -> None:
     np.testing.assert_allclose(res.risk[:, 0], risk, rtol=0, atol=1e-12)
 
 
-def test_compiled_kernel_reloads_in_a_fresh_process() -> None:
-    """Numba's on-disk cache must reload the kernel (a recursive function with inferred types crashed it)."""
+def test_compiled_kernel_reloads_in_a_fresh_process(tmp_path: Path) -> None:
+    """Numba's on-disk cache must reload the kernel (a recursive function with inferred types crashed it).
+
+    The cache lives in an empty directory of its own: the first process compiles from cold and writes
+    it, the second loads it, whatever state the shared cache is in."""
     code = (
         "import numpy as np; from standoff.engines.smp import smp; "
         "r = smp(np.ones((1, 3)), np.array([[[0.1], [0.5], [0.9]]]), np.full((1, 3, 1), 0.5)); "
         "assert r.n_turns[0] >= 1"
     )
-    for _ in range(2):  # the first run may compile and write the cache, the second loads it
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    for attempt in range(2):  # the first run compiles and writes the cache, the second loads it
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)
         assert done.returncode == 0, done.stderr
+        if attempt == 0:
+            assert any(tmp_path.rglob("*.nbi")), "the first run wrote no cache"
 
 
 def test_inputs_not_mutated_and_result_read_only() -> None:

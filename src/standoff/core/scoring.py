@@ -3,13 +3,15 @@ r"""Scores for probabilistic forecasts: probabilities of events and numeric dist
 Every score here is negatively oriented (lower is better) and averaged over
 the cases given: arrays in, floats or named results out.
 
-The proper scores themselves (Brier, log, CRPS, interval score) are computed
-by the ``scoringrules`` package, always with its NumPy backend; this module
+The proper scores themselves (Brier, CRPS, interval score) are computed by
+the ``scoringrules`` package, always with its NumPy backend; this module
 checks the inputs, averages, and keeps what ``scoringrules`` lacks: Murphy's
-decomposition, the calibration table, sharpness, and the CRPS of quantiles at
+decomposition, the calibration table, sharpness, the CRPS of quantiles at
 unevenly spaced levels (``scoringrules.crps_quantile`` weights every level
 equally; here each level's pinball loss, from ``scoringrules.quantile_score``,
-is weighted by the width of its cell). ``scoringrules`` compiles Numba kernels
+is weighted by the width of its cell), and the clipped log score
+(``scoringrules.log_score`` computes ``−ln|f + y − 1|``, which loses the
+precision the clipping at ``ε`` needs). ``scoringrules`` compiles Numba kernels
 when imported (seconds), so it is imported inside the functions that use it.
 
 Binary forecasts: ``p`` ``(N,)`` forecast probabilities of the event and
@@ -166,9 +168,12 @@ def log_score(p: ArrayLike, y: ArrayLike, eps: float = LOG_EPS) -> float:
     """Mean negative log probability given to what happened; ``p`` clipped to ``[eps, 1 − eps]``."""
     if not 0.0 < eps < 0.5:
         raise ValueError(f"eps must be in (0, 0.5), got {eps}")
-    sr = _scoringrules()
+    # Not scoringrules.log_score: its −ln|f + y − 1| cancels near 0 and 1 (at f = 1 − 1e-12 the probability
+    # of a miss comes out 1.00009e-12), which would break the cap −ln ε; clipping the probability of what
+    # happened keeps it exact.
     p_, y_ = _binary(p, y)
-    return float(np.mean(sr.log_score(y_, np.clip(p_, eps, 1.0 - eps), backend="numpy")))
+    q = np.clip(np.where(y_ == 1.0, p_, 1.0 - p_), eps, 1.0 - eps)
+    return float(-np.mean(np.log(q)))
 
 
 def sharpness(p: ArrayLike) -> float:
@@ -230,7 +235,9 @@ def crps_samples(samples: ArrayLike, y: ArrayLike) -> float:
     x = _finite(samples, "samples")
     if x.ndim == 0 or x.shape[-1] == 0:
         raise ValueError("samples need a last axis with at least one draw")
-    obs = np.broadcast_to(_finite(y, "y"), x.shape[:-1])
+    obs = _finite(y, "y")
+    lead = np.broadcast_shapes(x.shape[:-1], obs.shape)
+    x, obs = np.broadcast_to(x, (*lead, x.shape[-1])), np.broadcast_to(obs, lead)
     # "qd", the quantile decomposition, is the exact CRPS of the empirical distribution in O(m log m)
     return float(np.mean(sr.crps_ensemble(obs, x, estimator="qd", backend="numpy")))
 

@@ -57,10 +57,17 @@ def nash_solution(x: FloatArray, w: FloatArray, sq: FloatArray, iterations: int 
     high = np.where(active, x + reach, np.inf).min(axis=-1)
     feasible = low < high
     lo, hi = np.where(feasible, low, sq), np.where(feasible, high, sq)
+    # Only the sign of the slope matters: weights are scaled by their largest and gains by their
+    # smallest, so that no term overflows however small a gain or large a weight.
+    w_max = np.where(active, w, 0.0).max(axis=-1, keepdims=True)
+    w_unit = np.where(active, w / np.where(w_max > 0, w_max, 1.0), 0.0)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
         gain = reach - np.abs(mid[:, None] - x)
-        slope = np.where(active, w * np.sign(x - mid[:, None]) / np.where(gain > 0, gain, np.inf), 0.0).sum(axis=-1)
+        inverse = np.where(active & (gain > 0), gain, np.inf)
+        g_min = inverse.min(axis=-1, keepdims=True)
+        ratio = np.where(np.isfinite(g_min), g_min, 1.0) / inverse
+        slope = (w_unit * np.sign(x - mid[:, None]) * ratio).sum(axis=-1)
         lo, hi = np.where(slope > 0, mid, lo), np.where(slope > 0, hi, mid)
     return np.where(feasible, 0.5 * (lo + hi), sq)
 

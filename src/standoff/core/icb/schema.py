@@ -43,7 +43,11 @@ FEATURES: tuple[Feature, ...] = (
     _coded("actor_power", "powsta", "ordinal", "the actor's power status", 1.5),
     _coded("adversary_power", "southpow", "ordinal", "power status of the source of threat", 1.5),
     Feature(
-        "great_power_at_trigger", ("powsta", "southpow"), "flag", "a great power or superpower on either side", 1.0
+        "great_power_at_trigger",
+        ("powsta", "southpow"),
+        "flag",
+        "a great power or superpower on either side",
+        weight=1.0,
     ),
     Feature("power_discrepancy", ("powdis",), "numeric", "power discrepancy, actor minus adversary (-179..179)"),
     _coded("regime", "regime", "nominal", "the actor's regime"),
