@@ -27,7 +27,7 @@ from machine import describe  # noqa: E402
 from reference.eu_loop import eu_loop  # noqa: E402
 
 from standoff.engines.expected_utility import expected_utility  # noqa: E402
-from standoff.montecarlo import engine_draws, local_workers  # noqa: E402
+from standoff.experiments.montecarlo import engine_draws, local_workers  # noqa: E402
 from standoff.scenario import load_scenario  # noqa: E402
 from standoff.scenario.arrays import compile_scenario  # noqa: E402
 

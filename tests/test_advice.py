@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.advice import advise, candidate_moves
-from standoff.montecarlo import chunks, engine_draws
+from standoff.experiments.advice import advise, candidate_moves
+from standoff.experiments.montecarlo import chunks, engine_draws
 from standoff.scenario import load_scenario
 
 # Three actors on one issue. Weights c s: a 60, b 20, c 20 (W = 100); the compromise forecast is
@@ -219,7 +219,7 @@ def test_a_mediator_for_a_deal(tmp_path: Path):
 
 
 def test_whom_the_report_and_dashboard_advise(tmp_path: Path):
-    from standoff.advice import MEDIATOR, advice_subjects
+    from standoff.experiments.advice import MEDIATOR, advice_subjects
 
     assert advice_subjects(load_scenario("iran-2026").scenario) == ["us-administration", "khamenei", MEDIATOR]
     plain = load_scenario(write(tmp_path, CASE.format(a_veto="", c_veto="", a_pos="", cap_b=""))).scenario
@@ -232,7 +232,7 @@ def test_whom_the_report_and_dashboard_advise(tmp_path: Path):
 def test_policy_options_of_the_defender(tmp_path: Path):
     """The US defends in the flagship's deterrence section: its policy options are moves with no
     bargaining gain, and carry their deterrence and crisis effects."""
-    from standoff.fits import default_fit
+    from standoff.history.default_fit import default_fit
 
     fit = default_fit(tmp_path / "fit.json")
     adv = advise(

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.calibration import (
+from standoff.engines.deterrence import DeterrenceParams
+from standoff.history.calibration import (
     DEFAULT_FREE,
     FREE_PARAMETERS,
     CalibrationResult,
@@ -24,8 +25,7 @@ from standoff.calibration import (
     save_fit,
     synthetic_episodes,
 )
-from standoff.engines.deterrence import DeterrenceParams
-from standoff.episodes import Episode, coercion_episodes, iran_us_episodes
+from standoff.history.episodes import Episode, coercion_episodes, iran_us_episodes
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def test_kaplan_meier_by_hand() -> None:
     # S(1) = 4/5; at 3, three at risk, two events: S(3) = 4/5 * 1/3.
     np.testing.assert_allclose(surv, [0.8, 0.8 / 3])
     # The smoothed curve the baseline uses passes through the steps and inverts exactly.
-    from standoff.calibration import _kaplan_meier_smoothed
+    from standoff.history.calibration import _kaplan_meier_smoothed
 
     b = _kaplan_meier_smoothed(eps)
     assert 1.0 - b.cdf[1] == pytest.approx(0.8)

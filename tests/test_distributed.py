@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.montecarlo import CHUNK, engine_draws
+from standoff.experiments.montecarlo import CHUNK, engine_draws
+from standoff.experiments.sensitivity import explain
 from standoff.scenario import load_scenario
-from standoff.sensitivity import explain
 
 distributed = pytest.importorskip("distributed")
 

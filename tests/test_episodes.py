@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from standoff.episodes import (
+from standoff.history.episodes import (
     IRAN_US_CONTEXT,
     EpisodeFileError,
     builtin_episode_files,

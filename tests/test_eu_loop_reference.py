@@ -152,8 +152,7 @@ def test_weighted_median_tie_rule():
 
 def test_veto_clips_the_move():
     # the hand case above with actor 2 unable to leave [0.8, 1.0]
-    res = eu_loop([0.0, 0.5, 1.0], [0.5, 0.5, 0.5], [1.0, 3.0, 2.0], 1.0,
-                  veto=[None, None, (0.8, 1.0)], max_rounds=6)
+    res = eu_loop([0.0, 0.5, 1.0], [0.5, 0.5, 0.5], [1.0, 3.0, 2.0], 1.0, veto=[None, None, (0.8, 1.0)], max_rounds=6)
     assert res["positions"][1] == [0.5, 0.5, 0.8]
     for row in res["positions"][1:]:
         assert 0.8 <= row[2] <= 1.0
@@ -175,8 +174,18 @@ BDM_SCHOLZ_MEAN = [7.389955687, 7.461314378, 7.552500866, 7.590144997, 7.6038605
 @pytest.mark.parametrize("mu", ["median", "mean"])
 @pytest.mark.parametrize("offer_rank", ["smallest_move", "scholz"])
 def test_bdm1994_scholz_reading(mu, offer_rank):
-    res = eu_loop(BDM_POS, BDM_SAL, BDM_CAP, BDM_SPAN, q=1.0, p_reading="scholz", mu=mu,
-                  offer_rank=offer_rank, max_rounds=5, patience=99)
+    res = eu_loop(
+        BDM_POS,
+        BDM_SAL,
+        BDM_CAP,
+        BDM_SPAN,
+        q=1.0,
+        p_reading="scholz",
+        mu=mu,
+        offer_rank=offer_rank,
+        max_rounds=5,
+        patience=99,
+    )
     assert res["stop"] == "cap"
     assert res["rounds"] == 5
     assert res["median"] == pytest.approx(BDM_SCHOLZ_MEDIAN, abs=1e-8)
@@ -194,8 +203,18 @@ def test_bdm1994_scholz_reading(mu, offer_rank):
 @pytest.mark.parametrize("mu", ["median", "mean"])
 @pytest.mark.parametrize("offer_rank", ["smallest_move", "scholz"])
 def test_bdm1994_pairwise_reading(mu, offer_rank):
-    res = eu_loop(BDM_POS, BDM_SAL, BDM_CAP, BDM_SPAN, q=1.0, p_reading="pairwise", mu=mu,
-                  offer_rank=offer_rank, max_rounds=5, patience=99)
+    res = eu_loop(
+        BDM_POS,
+        BDM_SAL,
+        BDM_CAP,
+        BDM_SPAN,
+        q=1.0,
+        p_reading="pairwise",
+        mu=mu,
+        offer_rank=offer_rank,
+        max_rounds=5,
+        patience=99,
+    )
     assert res["stop"] == "settled"
     assert res["rounds"] == 4
     assert res["median"] == [7.0] * 5

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 from standoff import forecast
 from standoff.cli import app
 from standoff.corpus import load_corpus
-from standoff.evidence import coverage
 from standoff.scenario import builtin_scenarios, load_scenario
+from standoff.scenario.coverage import coverage
 
 runner = CliRunner()
 
@@ -32,8 +32,26 @@ def test_it_ships_and_validates_with_every_quote_found(flagship):
 
 def test_the_actors_the_articles_name_are_there(flagship):
     text = " ".join(f"{a.id} {a.name} {' '.join(a.aliases)}" for a in flagship.scenario.actors).lower()
-    for who in ("khamenei", "irgc", "pezeshkian", "araghchi", "majlis", "security", "public", "trump", "israel",
-                "iaea", "e3", "china", "russia", "gulf", "pahlavi", "mousavi", "mohammadi", "sotoudeh"):
+    for who in (
+        "khamenei",
+        "irgc",
+        "pezeshkian",
+        "araghchi",
+        "majlis",
+        "security",
+        "public",
+        "trump",
+        "israel",
+        "iaea",
+        "e3",
+        "china",
+        "russia",
+        "gulf",
+        "pahlavi",
+        "mousavi",
+        "mohammadi",
+        "sotoudeh",
+    ):
         assert who in text, who
     groups = {a.group for a in flagship.scenario.actors}
     assert {"state", "faction", "movement"} <= groups

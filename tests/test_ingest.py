@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from standoff.cli import app
 from standoff.corpus import load_corpus
 from standoff.corpus.library import ingest
-from standoff.evidence_search import candidates, draft_stances
 from standoff.scenario import load_scenario
+from standoff.scenario.evidence_search import candidates, draft_stances
 
 SEEDS = Path(str(resources.files("standoff") / "data" / "corpus"))
 MINI = Path(__file__).parent / "data" / "mini.yaml"

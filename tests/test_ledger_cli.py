@@ -25,8 +25,10 @@ def test_record_and_list(db: str):
     with open_store(db) as store:
         forecasts = store.forecasts()
         assert {(f.question_id, f.engine) for f in forecasts} == {
-            ("enrichment-above-45", "compromise"), ("enrichment-above-45", "expected_utility"),
-            ("enrichment-below-20", "compromise")}
+            ("enrichment-above-45", "compromise"),
+            ("enrichment-above-45", "expected_utility"),
+            ("enrichment-below-20", "compromise"),
+        }
         assert all(0 <= f.probability <= 1 for f in forecasts)
         assert len(store.runs()) == 2
     res = runner.invoke(app, ["ledger", "--db", db])
@@ -47,11 +49,37 @@ def test_resolve_refusals_change_nothing(db: str):
         assert res.exit_code == code and message in res.stderr, (args, res.stderr)
     with open_store(db) as store:
         assert store.resolutions() == []
-    ok = runner.invoke(app, ["resolve", "enrichment-above-45", "--outcome", "yes", "--date", "2027-01-01",
-                             "--source", "synthetic", "--db", db])
+    ok = runner.invoke(
+        app,
+        [
+            "resolve",
+            "enrichment-above-45",
+            "--outcome",
+            "yes",
+            "--date",
+            "2027-01-01",
+            "--source",
+            "synthetic",
+            "--db",
+            db,
+        ],
+    )
     assert ok.exit_code == 0
-    again = runner.invoke(app, ["resolve", "enrichment-above-45", "--outcome", "no", "--date", "2027-01-02",
-                                "--source", "synthetic", "--db", db])
+    again = runner.invoke(
+        app,
+        [
+            "resolve",
+            "enrichment-above-45",
+            "--outcome",
+            "no",
+            "--date",
+            "2027-01-02",
+            "--source",
+            "synthetic",
+            "--db",
+            db,
+        ],
+    )
     assert again.exit_code == 1 and "already resolved" in again.stderr
     with open_store(db) as store:
         assert [r.outcome for r in store.resolutions()] == [True]
@@ -59,8 +87,9 @@ def test_resolve_refusals_change_nothing(db: str):
 
 def test_score_after_resolutions(db: str, tmp_path: Path):
     for q, outcome in (("enrichment-above-45", "yes"), ("enrichment-below-20", "no")):
-        res = runner.invoke(app, ["resolve", q, "--outcome", outcome, "--date", "2027-01-01", "--source", "synthetic",
-                                  "--db", db])
+        res = runner.invoke(
+            app, ["resolve", q, "--outcome", outcome, "--date", "2027-01-01", "--source", "synthetic", "--db", db]
+        )
         assert res.exit_code == 0
     res = runner.invoke(app, ["score", "--db", db, "--plot", str(tmp_path / "rel.png")])
     assert res.exit_code == 0, res.stderr

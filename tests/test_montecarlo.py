@@ -5,7 +5,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.montecarlo import CHUNK, chunk_sizes, design_forecasts, engine_draws, local_workers, sample_chunk
+from standoff.experiments.montecarlo import (
+    CHUNK,
+    chunk_sizes,
+    design_forecasts,
+    engine_draws,
+    local_workers,
+    sample_chunk,
+)
 from standoff.scenario import load_scenario
 
 MINI = load_scenario(Path(__file__).parent / "data" / "mini.yaml").scenario

@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from standoff import forecast, plots
+from standoff.experiments.forecast import forecast
+from standoff.presentation import plotly_figures as plots
 from standoff.scenario import load_scenario
 from standoff.scenario.load import parse_scenario
 

@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from standoff.cli import app
-from standoff.fits import default_fit
-from standoff.policy import compare, wilson
+from standoff.experiments.policy import compare, wilson
+from standoff.history.default_fit import default_fit
 from standoff.scenario import ScenarioError, load_scenario
 from standoff.scenario.load import resolve
 
@@ -32,8 +32,14 @@ def comparison(fit):
 
 def test_every_option_and_the_baseline(comparison):
     ids = [o.id for o in comparison.options]
-    assert ids == ["baseline", "declare-closed", "maximum-pressure", "credible-threat", "talks-limited-relief",
-                   "renewed-strikes"]
+    assert ids == [
+        "baseline",
+        "declare-closed",
+        "maximum-pressure",
+        "credible-threat",
+        "talks-limited-relief",
+        "renewed-strikes",
+    ]
     assert comparison.elapsed_months == 7
     for o in comparison.options:
         d = o.deterrence
@@ -57,14 +63,19 @@ def test_answering_tests_more_often_does_not_invite_more_tests(comparison):
 
 def test_a_policy_patch_with_an_unknown_parameter_is_refused(tmp_path: Path):
     text = resolve("iran-2026").read_text(encoding="utf-8")
-    bad = text.replace("deterrence: {response_probability: 0.15, prior_mean: 0.2}",
-                       "deterrence: {response_probabilty: 0.15, prior_mean: 0.2}")
+    bad = text.replace(
+        "deterrence: {response_probability: 0.15, prior_mean: 0.2}",
+        "deterrence: {response_probabilty: 0.15, prior_mean: 0.2}",
+    )
     (tmp_path / "s.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load_scenario(tmp_path / "s.yaml")
     assert [(p.path, p.message) for p in info.value.problems] == [
-        ("policies[0](declare-closed).deterrence.response_probabilty",
-         "unknown deterrence parameter 'response_probabilty' (did you mean 'response_probability'?)")]
+        (
+            "policies[0](declare-closed).deterrence.response_probabilty",
+            "unknown deterrence parameter 'response_probabilty' (did you mean 'response_probability'?)",
+        )
+    ]
 
 
 def test_wilson_interval():
@@ -90,7 +101,9 @@ def test_compare_and_calibrate_commands(tmp_path: Path, monkeypatch, fit):
     res = runner.invoke(app, ["calibrate", "--no-loo"])
     assert res.exit_code == 0, res.stderr
     assert "IR-1988" in res.stdout and (tmp_path / "fit.json").exists()
-    res = runner.invoke(app, ["compare", "--paths", "300", "--json", "--option", "baseline", "--option", "credible-threat"])
+    res = runner.invoke(
+        app, ["compare", "--paths", "300", "--json", "--option", "baseline", "--option", "credible-threat"]
+    )
     assert res.exit_code == 0, res.stderr
     data = json.loads(res.stdout)
     assert [o["id"] for o in data["options"]] == ["baseline", "credible-threat"]

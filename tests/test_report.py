@@ -10,8 +10,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from standoff import report
-from standoff.report import ReportError, write_report
+from standoff.presentation import report
+from standoff.presentation.report import ReportError, write_report
 from standoff.scenario import load_scenario
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
@@ -62,7 +62,7 @@ def test_briefing_text(html: str) -> None:
 
 def test_advice_for_both_sides_and_a_mediator(html: str) -> None:
     """The report advises the standoff's two sides and an outside mediator, each with its figure."""
-    from standoff.advice import advice_subjects
+    from standoff.experiments.advice import advice_subjects
 
     figures = dict(FIGURE.findall(html))
     subjects = advice_subjects(load_scenario(MINI).scenario)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from standoff.scoring import (
+from standoff.core.scoring import (
     brier_decomposition,
     brier_score,
     calibration_table,

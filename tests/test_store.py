@@ -48,20 +48,32 @@ def when(day: str, hour: int = 12) -> dt.datetime:
 
 def run_meta(engine: str = "expected_utility", at: dt.datetime | None = None, **kw: object) -> RunMeta:
     start = at or when("2026-02-01")
-    return RunMeta(engine=engine, engine_version="0.1.0", code_version="0.1.0", started_at=start,
-                   finished_at=start + dt.timedelta(seconds=2), **kw)  # type: ignore[arg-type]
+    return RunMeta(
+        engine=engine,
+        engine_version="0.1.0",
+        code_version="0.1.0",
+        started_at=start,
+        finished_at=start + dt.timedelta(seconds=2),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def binary(qid: str, scenario: str = "alpha", **kw: object) -> Question:
-    fields: dict[str, object] = {"text": f"Will {qid} happen?", "resolution_criteria": "Reported by two outlets.",
-                                 "resolve_by": dt.date(2026, 6, 30), "scenario": scenario, "kind": "binary",
-                                 "derived_from": {"issue": qid, "threshold": 50}}
+    fields: dict[str, object] = {
+        "text": f"Will {qid} happen?",
+        "resolution_criteria": "Reported by two outlets.",
+        "resolve_by": dt.date(2026, 6, 30),
+        "scenario": scenario,
+        "kind": "binary",
+        "derived_from": {"issue": qid, "threshold": 50},
+    }
     return Question(id=qid, **(fields | kw))  # type: ignore[arg-type]
 
 
 def numeric(qid: str, scenario: str = "alpha") -> Question:
-    return Question(qid, f"How far will {qid} go?", "The reported level.", dt.date(2026, 6, 30), scenario,
-                    "numeric", {"issue": qid})
+    return Question(
+        qid, f"How far will {qid} go?", "The reported level.", dt.date(2026, 6, 30), scenario, "numeric", {"issue": qid}
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -117,8 +129,14 @@ def snapshot(store: Store) -> tuple[object, ...]:
 
 def test_round_trip_of_a_run_and_its_forecasts(store: Store):
     start = dt.datetime(2026, 2, 1, 14, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    meta = run_meta(at=start, parameters={"rounds": np.int64(12), "shares": np.array([0.5, 0.25])},
-                    seed=2**100 + 7, draws=1000, summary={"median": np.float64(41.5)}, wall_seconds=1.25)
+    meta = run_meta(
+        at=start,
+        parameters={"rounds": np.int64(12), "shares": np.array([0.5, 0.25])},
+        seed=2**100 + 7,
+        draws=1000,
+        summary={"median": np.float64(41.5)},
+        wall_seconds=1.25,
+    )
     q, n = binary("deal"), numeric("enrichment")
     run_id = store.record_run(ALPHA, meta, [(q, 0.35), (n, {0.95: 80.0, 0.05: 10.0, 0.5: 40.0})])
 
@@ -132,8 +150,15 @@ def test_round_trip_of_a_run_and_its_forecasts(store: Store):
     made = start + dt.timedelta(seconds=2)
     assert store.forecasts() == [
         Forecast(1, "deal", run_id, "expected_utility", "alpha", made, probability=0.35),
-        Forecast(2, "enrichment", run_id, "expected_utility", "alpha", made,
-                 quantiles=Quantiles((0.05, 0.5, 0.95), (10.0, 40.0, 80.0))),
+        Forecast(
+            2,
+            "enrichment",
+            run_id,
+            "expected_utility",
+            "alpha",
+            made,
+            quantiles=Quantiles((0.05, 0.5, 0.95), (10.0, 40.0, 80.0)),
+        ),
     ]
     assert store.forecasts("enrichment") == store.forecasts()[1:]
 
@@ -192,8 +217,9 @@ def test_a_changed_question_midway_is_refused_and_nothing_is_written(store: Stor
     before = snapshot(store)
     with pytest.raises(LedgerError) as err:
         store.record_run(ALPHA, run_meta(), [(binary("deal"), 0.3), (binary("strike", text="Will they strike?"), 0.2)])
-    assert str(err.value) == ("question 'strike' is already recorded with a different text; "
-                              "a changed question needs a new id")
+    assert str(err.value) == (
+        "question 'strike' is already recorded with a different text; a changed question needs a new id"
+    )
     assert snapshot(store) == before
 
 
@@ -203,10 +229,14 @@ def test_a_changed_question_midway_is_refused_and_nothing_is_written(store: Stor
         ([(binary("deal"), 1.5)], "question 'deal' is binary: its forecast must be a probability in [0, 1], got 1.5"),
         ([(binary("deal"), True)], "question 'deal' is binary: its forecast must be a probability in [0, 1], got True"),
         ([(numeric("level"), 0.5)], "question 'level' is numeric: its forecast must be quantiles, got 0.5"),
-        ([(numeric("level"), {0.5: 3.0, 0.9: 1.0})],
-         "quantile values must be finite and non-decreasing, got [3.0, 1.0]"),
-        ([(binary("deal", scenario="beta"), 0.5)],
-         "question 'deal' belongs to scenario 'beta', not to 'alpha' of this run"),
+        (
+            [(numeric("level"), {0.5: 3.0, 0.9: 1.0})],
+            "quantile values must be finite and non-decreasing, got [3.0, 1.0]",
+        ),
+        (
+            [(binary("deal", scenario="beta"), 0.5)],
+            "question 'deal' belongs to scenario 'beta', not to 'alpha' of this run",
+        ),
         ([(binary("deal"), 0.5), (binary("deal"), 0.6)], "question 'deal' has two forecasts in one run"),
     ],
 )
@@ -233,8 +263,10 @@ def test_bad_runs_are_refused(store: Store):
 def _writer(url: str, name: str, runs: int, start: object, out: object) -> None:
     start.wait()  # type: ignore[attr-defined]
     with open_store(url) as s:
-        ids = [s.record_run(ALPHA, run_meta(engine=name), [(binary("shared"), 0.5), (binary(f"own-{name}"), 0.25)])
-               for _ in range(runs)]
+        ids = [
+            s.record_run(ALPHA, run_meta(engine=name), [(binary("shared"), 0.5), (binary(f"own-{name}"), 0.25)])
+            for _ in range(runs)
+        ]
     out.put(ids)  # type: ignore[attr-defined]
 
 
@@ -273,8 +305,18 @@ def test_forecasts_are_append_only(store: Store, url: str):
     assert second[0] == first[0] and [f.probability for f in second] == [0.3, 0.6]
     assert second[1].id != second[0].id
     public = {n for n in dir(Store) if not n.startswith("_")}
-    assert public == {"close", "forecasts", "question", "questions", "record_run", "resolutions", "resolve", "runs",
-                      "scores", "url"}
+    assert public == {
+        "close",
+        "forecasts",
+        "question",
+        "questions",
+        "record_run",
+        "resolutions",
+        "resolve",
+        "runs",
+        "scores",
+        "url",
+    }
     engine = sa.create_engine(url)
     try:
         for sql in ("UPDATE forecasts SET probability = 0.9", "DELETE FROM forecasts"):
@@ -299,13 +341,36 @@ def ledger(store: Store) -> Store:
     ("question_id", "outcome", "date", "message"),
     [
         ("nope", True, dt.date(2026, 3, 1), "unknown question 'nope'"),
-        ("level", True, dt.date(2026, 3, 1), "question 'level' is numeric: the outcome must be a finite number, got True"),
-        ("level", math.nan, dt.date(2026, 3, 1), "question 'level' is numeric: the outcome must be a finite number, got nan"),
-        ("level", "40", dt.date(2026, 3, 1), "question 'level' is numeric: the outcome must be a finite number, got '40'"),
-        ("level", 41.0, dt.date(2026, 2, 9),
-         "question 'level': resolution date 2026-02-09 is before its first forecast (2026-02-10)"),
-        ("deal", False, dt.date(2026, 3, 2),
-         "question 'deal' is already resolved (yes on 2026-03-01); a resolution cannot be changed"),
+        (
+            "level",
+            True,
+            dt.date(2026, 3, 1),
+            "question 'level' is numeric: the outcome must be a finite number, got True",
+        ),
+        (
+            "level",
+            math.nan,
+            dt.date(2026, 3, 1),
+            "question 'level' is numeric: the outcome must be a finite number, got nan",
+        ),
+        (
+            "level",
+            "40",
+            dt.date(2026, 3, 1),
+            "question 'level' is numeric: the outcome must be a finite number, got '40'",
+        ),
+        (
+            "level",
+            41.0,
+            dt.date(2026, 2, 9),
+            "question 'level': resolution date 2026-02-09 is before its first forecast (2026-02-10)",
+        ),
+        (
+            "deal",
+            False,
+            dt.date(2026, 3, 2),
+            "question 'deal' is already resolved (yes on 2026-03-01); a resolution cannot be changed",
+        ),
     ],
 )
 def test_resolve_errors_change_nothing(ledger: Store, question_id: str, outcome: object, date: dt.date, message: str):
@@ -321,17 +386,26 @@ def test_binary_outcomes_are_yes_or_no(store: Store):
     for outcome in (1, 1.0, "yes"):
         with pytest.raises(LedgerError) as err:
             store.resolve("deal", outcome, dt.date(2026, 3, 1), "x")  # type: ignore[arg-type]
-        assert str(err.value) == f"question 'deal' is binary: the outcome must be yes or no (True or False), got {outcome!r}"
+        assert (
+            str(err.value)
+            == f"question 'deal' is binary: the outcome must be yes or no (True or False), got {outcome!r}"
+        )
     assert store.resolutions() == []
 
 
 def test_resolve_records_the_outcome(ledger: Store):
     res = ledger.resolve("level", 41.5, dt.date(2026, 2, 10), "the agency's report")
-    assert (res.question_id, res.outcome, res.date, res.source) == ("level", 41.5, dt.date(2026, 2, 10),
-                                                                   "the agency's report")
+    assert (res.question_id, res.outcome, res.date, res.source) == (
+        "level",
+        41.5,
+        dt.date(2026, 2, 10),
+        "the agency's report",
+    )
     got = ledger.resolutions()
-    assert [(r.question_id, r.outcome, r.date) for r in got] == [("deal", True, dt.date(2026, 3, 1)),
-                                                                 ("level", 41.5, dt.date(2026, 2, 10))]
+    assert [(r.question_id, r.outcome, r.date) for r in got] == [
+        ("deal", True, dt.date(2026, 3, 1)),
+        ("level", 41.5, dt.date(2026, 2, 10)),
+    ]
     assert isinstance(got[0], Resolution) and got[0].outcome is True and got[0].recorded_at.tzinfo == UTC
 
 
@@ -340,8 +414,11 @@ def test_resolve_records_the_outcome(ledger: Store):
 
 def test_scores_on_a_hand_computed_ledger(store: Store):
     day = when
-    store.record_run(ALPHA, run_meta("eu", day("2026-02-01")),
-                     [(binary("a1"), 0.6), (binary("a2"), 0.3), (binary("a3"), 0.9), (numeric("n1"), {0.5: 3.0})])
+    store.record_run(
+        ALPHA,
+        run_meta("eu", day("2026-02-01")),
+        [(binary("a1"), 0.6), (binary("a2"), 0.3), (binary("a3"), 0.9), (numeric("n1"), {0.5: 3.0})],
+    )
     store.record_run(ALPHA, run_meta("eu", day("2026-03-01")), [(binary("a1"), 0.8)])  # a correction: supersedes 0.6
     store.record_run(ALPHA, run_meta("eu", day("2026-03-10", 0)), [(binary("a1"), 0.1)])  # on the resolution day
     store.record_run(BETA, run_meta("eu", day("2026-02-01")), [(binary("b1", "beta"), 0.9)])
@@ -353,7 +430,12 @@ def test_scores_on_a_hand_computed_ledger(store: Store):
 
     scores = store.scores(bins=2)
     assert [(s.engine, s.scenario, s.count) for s in scores] == [
-        ("eu", None, 3), ("eu", "alpha", 2), ("eu", "beta", 1), ("median", None, 2), ("median", "alpha", 2)]
+        ("eu", None, 3),
+        ("eu", "alpha", 2),
+        ("eu", "beta", 1),
+        ("median", None, 2),
+        ("median", "alpha", 2),
+    ]
     eu, eu_alpha, eu_beta, median, median_alpha = scores
     # eu scores a1 at 0.8 (yes), a2 at 0.3 (no), b1 at 0.9 (yes): squared errors 0.04, 0.09, 0.01
     assert eu.brier == pytest.approx(0.14 / 3)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from standoff import forecast
 from standoff.corpus.documents import normalise_text
-from standoff.evidence import coverage
 from standoff.scenario import load_scenario
+from standoff.scenario.coverage import coverage
 from standoff.web import is_loopback, serve
 from standoff.web.app import create_app
 from standoff.web.state import MAX_DRAWS, MAX_UPLOAD

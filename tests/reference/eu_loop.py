@@ -179,10 +179,12 @@ def expected_utility(a, b, r, x, s, P, mu, span, q, t):
     u_status_quo = 2.0 - 4.0 * _power(0.5, r)
     p = P[a][b]
     resists = s[b]
-    return (resists * (p * u_success + (1.0 - p) * u_failure)
-            + (1.0 - resists) * u_success
-            - q * u_status_quo
-            - (1.0 - q) * (t * u_better + (1.0 - t) * u_worse))
+    return (
+        resists * (p * u_success + (1.0 - p) * u_failure)
+        + (1.0 - resists) * u_success
+        - q * u_status_quo
+        - (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
+    )
 
 
 def risk_exponents(x, c, s, mu, span, q, t, p_reading):
@@ -226,8 +228,22 @@ def _as_floats(values, name):
     return out
 
 
-def eu_loop(position, salience, capability, span, *, q=1.0, t=1.0, p_reading="scholz", mu="median",
-            offer_rank="smallest_move", veto=None, max_rounds=10, patience=3, tol=1e-9) -> dict:
+def eu_loop(
+    position,
+    salience,
+    capability,
+    span,
+    *,
+    q=1.0,
+    t=1.0,
+    p_reading="scholz",
+    mu="median",
+    offer_rank="smallest_move",
+    veto=None,
+    max_rounds=10,
+    patience=3,
+    tol=1e-9,
+) -> dict:
     """Run the expected-utility model on one issue, one draw.
 
     Returns a dict with keys "positions" (rounds + 1 rows, row 0 = input),

@@ -19,7 +19,6 @@ from typing import Annotated, Literal
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from scipy import stats
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 
@@ -152,6 +151,8 @@ class Quantity(_Sourced):
 
     def ppf(self, u: NDArray[np.float64], clip: tuple[float, float] | None = None) -> NDArray[np.float64]:
         """Quantiles at probabilities ``u`` (inverse CDF); the point value if certain."""
+        from scipy import stats  # loaded on first sampling, not at import
+
         u = np.asarray(u, dtype=float)
         d = self.dist
         if self.range is not None:

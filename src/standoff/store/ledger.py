@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from numpy.typing import ArrayLike
 from sqlalchemy.orm import Session, sessionmaker
 
-from standoff import scoring
+from standoff.core import scoring
 from standoff.store.database import default_url, make_engine, upgrade
 from standoff.store.models import ForecastRow, QuestionRow, ResolutionRow, RunRow, ScenarioRow
 from standoff.store.records import (
@@ -241,7 +241,7 @@ class Store:
         Args:
             bins: probability bins for the decomposition and calibration table
                 (a number of equal-width bins, or the edges from 0 to 1).
-            eps: clipping of the log score (see :func:`standoff.scoring.log_score`).
+            eps: clipping of the log score (see :func:`standoff.core.scoring.log_score`).
 
         Returns:
             One :class:`Score` per engine over all scenarios (``scenario=None``)

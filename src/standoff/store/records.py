@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from standoff.scoring import BrierDecomposition, CalibrationTable
+from standoff.core.scoring import BrierDecomposition, CalibrationTable
 
 Kind = Literal["binary", "numeric"]
 KINDS: tuple[Kind, ...] = ("binary", "numeric")

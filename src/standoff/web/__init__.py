@@ -1,7 +1,7 @@
 """The dashboard and JSON API (FastAPI): :func:`standoff.web.app.create_app` and :func:`serve`.
 
 Importing this package does not import FastAPI; the HTML report
-(:mod:`standoff.report`) shares its templates without needing a web server.
+(:mod:`standoff.presentation.report`) shares its templates without needing a web server.
 """
 
 from __future__ import annotations

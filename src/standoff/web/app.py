@@ -25,8 +25,9 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from standoff import __version__, plots
+from standoff import __version__
 from standoff.engines import available
+from standoff.presentation import plotly_figures as plots
 from standoff.scenario import ScenarioError
 from standoff.web.assets import STATIC, TEMPLATES, plotly_js_path, template_globals
 from standoff.web.panels import PANELS, FigureBlock, PanelContext, advice_actor

@@ -7,7 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from standoff import __version__, plots
+from standoff import __version__
+from standoff.presentation import plotly_figures as plots
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

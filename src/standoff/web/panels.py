@@ -2,12 +2,12 @@
 
 A panel turns a :class:`PanelContext` (the scenario, the chosen issue, the
 request's settings) into a :class:`PanelView`: a list of blocks (Plotly
-figures from :mod:`standoff.plots`, and partial templates with their data).
+figures from :mod:`standoff.presentation.plotly_figures`, and partial templates with their data).
 The page routes in :mod:`standoff.web.app` serve every registered panel at
 ``/s/{scenario}/{key}`` (or ``/s/{scenario}/{key}/{issue}`` when it is per
 issue), and the tabs list the panels whose ``available`` says their data
 exists. A new panel is therefore one function here and, if it needs a new
-figure, one function in :mod:`standoff.plots`.
+figure, one function in :mod:`standoff.presentation.plotly_figures`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from standoff import plots
-from standoff.forecast import Forecast, IssueForecast
+from standoff.experiments.forecast import Forecast, IssueForecast
+from standoff.presentation import plotly_figures as plots
 from standoff.scenario import LoadedScenario
 from standoff.scenario.model import Scenario
 from standoff.web.state import Library, NotFound
@@ -210,7 +210,7 @@ def evidence_panel(ctx: PanelContext) -> PanelView:
 # ``available`` finds the panel's data. To land one, make ``available`` check for
 # the data (e.g. the scenario's policy options, a defiance-cycle run, ledger
 # entries for this scenario), build the view here from its plot functions in
-# standoff.plots, and nothing else changes.
+# standoff.presentation.plotly_figures, and nothing else changes.
 
 
 def _has_policies(ctx: PanelContext) -> bool:
@@ -232,7 +232,7 @@ def policies(ctx: PanelContext) -> PanelView:
 @panel("defiance", "Defiance cycle", available=_has_policies)
 def defiance(ctx: PanelContext) -> PanelView:
     """Simulated recovery paths per option, with the as-of date and the historical episodes."""
-    from standoff.episodes import iran_us_episodes
+    from standoff.history.episodes import iran_us_episodes
 
     comparison = ctx.library.comparison(ctx.name)
     return PanelView([FigureBlock("defiance", plots.defiance_paths(comparison, iran_us_episodes()))])
@@ -240,7 +240,7 @@ def defiance(ctx: PanelContext) -> PanelView:
 
 def advice_actor(scenario: Scenario, actor: str | None) -> str:
     """The actor to advise: ``actor`` (an actor of the scenario, or the outside mediator), else the first side."""
-    from standoff.advice import MEDIATOR, advice_subjects
+    from standoff.experiments.advice import MEDIATOR, advice_subjects
 
     chosen = actor or advice_subjects(scenario)[0]
     if chosen != MEDIATOR and chosen not in {a.id for a in scenario.actors}:
@@ -251,7 +251,7 @@ def advice_actor(scenario: Scenario, actor: str | None) -> str:
 @panel("advice", "Advice")
 def advice(ctx: PanelContext) -> PanelView:
     """An actor's (or an outside mediator's) moves ranked by net gain, with why the best ones work."""
-    from standoff.advice import advice_subjects
+    from standoff.experiments.advice import advice_subjects
 
     actor = advice_actor(ctx.loaded.scenario, ctx.query.get("actor"))
     result = ctx.library.advice(ctx.name, actor)

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from standoff.forecast import Forecast, forecast
-from standoff.plots import MonteCarlo, monte_carlo
+from standoff.experiments.forecast import Forecast, forecast
+from standoff.presentation.plotly_figures import MonteCarlo, monte_carlo
 from standoff.scenario import LoadedScenario, Problem, ScenarioError, builtin_scenarios, load_scenario
 from standoff.scenario.load import parse_scenario
 
@@ -190,8 +190,8 @@ class Library:
         with self._lock:
             if key in self._comparisons:
                 return self._comparisons[key]
-        from standoff.fits import default_fit
-        from standoff.policy import compare
+        from standoff.experiments.policy import compare
+        from standoff.history.default_fit import default_fit
 
         result = compare(loaded, default_fit().params, paths=paths, seed=seed)
         with self._lock:
@@ -200,7 +200,7 @@ class Library:
 
     def advice(self, name: str, actor: str, draws: int = ADVICE_DRAWS, seed: int = 0) -> Any:
         """An actor's (or an outside mediator's) ranked moves, cached per scenario content."""
-        from standoff.advice import advise
+        from standoff.experiments.advice import advise
 
         loaded = self.get(name)
         key = (name, loaded.sha256, actor, draws, seed)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from standoff.corpus.documents import Document
-from standoff.evidence import coverage
 from standoff.scenario import LoadedScenario, Problem
+from standoff.scenario.coverage import coverage
 
 
 def jsonable(x: Any) -> Any:

@@ -12,9 +12,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from standoff.engines.crisis import UniformCost, proposer_utility  # noqa: E402
-from standoff.episodes import Episode  # noqa: E402
-from standoff.policy import Comparison  # noqa: E402
-from standoff.sensitivity import IssueSensitivity  # noqa: E402
+from standoff.experiments.policy import Comparison  # noqa: E402
+from standoff.experiments.sensitivity import IssueSensitivity  # noqa: E402
+from standoff.history.episodes import Episode  # noqa: E402
 
 
 def sensitivity_png(results: Sequence[IssueSensitivity], path: Path, top: int = 5) -> None:

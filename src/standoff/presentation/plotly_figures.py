@@ -1,6 +1,6 @@
 """Figures as Plotly figure dicts, shared by the dashboard and the HTML report.
 
-Every function takes results (a :class:`~standoff.forecast.Forecast` or one of
+Every function takes results (a :class:`~standoff.experiments.forecast.Forecast` or one of
 its issues, the validated scenario, per-draw values) and returns a plain
 ``{"data": [...], "layout": {...}}`` dict that ``Plotly.newPlot`` draws as
 is; nothing here imports Plotly or touches files. Colours are fixed per actor
@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from standoff.engines.base import FloatArray
-from standoff.evidence import coverage
-from standoff.forecast import EngineForecast, Forecast, Interval, IssueForecast, forecast
-from standoff.montecarlo import engine_draws
+from standoff.experiments.forecast import EngineForecast, Forecast, Interval, IssueForecast, forecast
+from standoff.experiments.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario
+from standoff.scenario.coverage import coverage
 from standoff.scenario.model import Actor, Scenario
 
 Figure = dict[str, Any]
@@ -85,8 +85,8 @@ def monte_carlo(
     """Run the draws once and keep the per-draw values (for histograms).
 
     The draws are those of ``forecast(loaded, draws=draws, seed=seed)``
-    (:func:`standoff.montecarlo.engine_draws`, seeded chunks) and the
-    intervals are computed as there; :func:`~standoff.forecast.forecast`
+    (:func:`standoff.experiments.montecarlo.engine_draws`, seeded chunks) and the
+    intervals are computed as there; :func:`~standoff.experiments.forecast.forecast`
     summarises its draws without returning them, hence this helper.
     """
     if draws < 1 or seed < 0:

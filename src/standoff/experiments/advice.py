@@ -56,7 +56,7 @@ point-run forecast, ``Fp`` their mean):
   assumed; its own net gain is reported beside the move.
 * ``policy``: if the actor is the defender of the scenario's deterrence
   section, each policy option of the scenario. Its deterrence and crisis
-  effect is reported from :func:`standoff.policy.compare` (default
+  effect is reported from :func:`standoff.experiments.policy.compare` (default
   calibrated fit, the same seed). Its bargaining effect is **none**: policy
   options patch deterrence and crisis inputs only, none of the stance inputs
   the bargaining engines read, and no mapping from one to the other is
@@ -88,7 +88,7 @@ a harder line pays there only for an actor holding more than half the weight.
 
 Computation
 -----------
-Draws come from :func:`standoff.montecarlo.chunks` (the same seeded chunks as
+Draws come from :func:`standoff.experiments.montecarlo.chunks` (the same seeded chunks as
 every forecast). Within a chunk, for each issue, the baseline and every move
 that touches the issue are built from the same sampled arrays and stacked
 along the draw axis (``(1 + K) · D`` rows), and each engine runs once on the
@@ -139,7 +139,7 @@ from standoff.engines import get
 from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray
 from standoff.engines.deterrence import DeterrenceParams
 from standoff.engines.expected_utility import OFFER_NAMES
-from standoff.montecarlo import chunks
+from standoff.experiments.montecarlo import chunks
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.load import LoadedScenario, load_scenario
 from standoff.scenario.model import Scenario
@@ -272,7 +272,7 @@ class PolicyMeasure:
 
 @dataclass(frozen=True)
 class PolicyEffect:
-    """A policy option's effect as :func:`standoff.policy.compare` reports it (same seed, ``paths`` paths)."""
+    """A policy option's effect as :func:`standoff.experiments.policy.compare` reports it (same seed and paths)."""
 
     option: str
     name: str
@@ -699,7 +699,7 @@ def advise(
         mediator_capability: a proposal's capability, as a share of the largest on the issue.
         mediator_salience: a proposal's salience.
         policy_params: deterrence parameters for the policy options' effects (default:
-            :func:`standoff.fits.default_fit`), used only if the actor is the defender.
+            :func:`standoff.history.default_fit.default_fit`), used only if the actor is the defender.
         policy_paths: paths per option for the policy comparison.
     """
     if not isinstance(loaded, LoadedScenario):
@@ -1245,10 +1245,10 @@ def _policy_effects(
     wanted = [mv.policy for mv in moves if mv.kind == "policy" and mv.policy]
     if not wanted:
         return []
-    from standoff.policy import compare
+    from standoff.experiments.policy import compare
 
     if params is None:
-        from standoff.fits import default_fit
+        from standoff.history.default_fit import default_fit
 
         params = default_fit().params
     result = compare(loaded, params, paths=paths, seed=seed)

@@ -3,7 +3,7 @@
 The point run uses every input at its value; with ``draws`` the uncertain
 inputs are sampled (seeded, reproducible) and each engine's forecast comes
 with its median and an interval over the draws. Results are named dataclasses
-with a ``to_dict`` for JSON; presentation lives in :mod:`standoff.briefing`.
+with a ``to_dict`` for JSON; presentation lives in :mod:`standoff.presentation.briefing`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from standoff import __version__
 from standoff.engines import BargainingProblem, available, get
 from standoff.engines.base import BargainingResult
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
-from standoff.evidence import coverage
-from standoff.montecarlo import engine_draws
+from standoff.experiments.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import compile_scenario
+from standoff.scenario.coverage import coverage
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def forecast(
         seed: seed for the draws (required with ``draws``; recorded in the result).
         level: central interval reported for the draws.
         progress: called with the number of draws done after each chunk (see
-            :mod:`standoff.montecarlo` for how draws are seeded).
+            :mod:`standoff.experiments.montecarlo` for how draws are seeded).
         client: a ``dask.distributed.Client`` to run the draws on (default: in-process).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)

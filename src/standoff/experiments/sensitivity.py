@@ -14,7 +14,7 @@
   percentile with every other input at its point value; the swing is the
   change in the forecast.
 
-The engine runs go through :func:`standoff.montecarlo.design_forecasts`, so
+The engine runs go through :func:`standoff.experiments.montecarlo.design_forecasts`, so
 they run in-process or on a Dask cluster alike.
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-from standoff.montecarlo import design_forecasts
+from standoff.experiments.montecarlo import design_forecasts
 from standoff.scenario.arrays import InputSlot, input_slots
 from standoff.scenario.model import Scenario
 

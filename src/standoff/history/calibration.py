@@ -69,7 +69,7 @@ month has some probability) and continued beyond the last training time at
 the training set's overall rate (events / exposure).
 
 Fits are saved as JSON with the package version, the data hash
-(:func:`~standoff.episodes.episodes_hash`) and the date.
+(:func:`~standoff.history.episodes.episodes_hash`) and the date.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ from standoff.engines.deterrence import (
     resolve_seed,
     simulate,
 )
-from standoff.episodes import Episode, episodes_hash
+from standoff.history.episodes import Episode, episodes_hash
 
 __all__ = [
     "DEFAULT_FREE",
@@ -476,7 +476,7 @@ class CalibrationResult:
         penalty: the penalty weight used (0: pure maximum likelihood).
         predictions: per-episode predictions (on fresh noise, ``seed + 1``).
         episode_ids: the episodes fitted, in order.
-        data_hash: :func:`~standoff.episodes.episodes_hash` of them.
+        data_hash: :func:`~standoff.history.episodes.episodes_hash` of them.
         n_paths: noise paths per episode in the likelihood.
         seed: the root seed of the likelihood's noise.
         converged: the optimiser's success flag.

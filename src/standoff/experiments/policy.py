@@ -7,7 +7,7 @@ and the sampling of uncertain inputs for every option, so that differences
 between options are the options' doing, not noise.
 
 Defiance cycle. The base parameters are the calibrated fit (see
-:mod:`standoff.calibration`); the scenario's ``conditions`` (the opening
+:mod:`standoff.history.calibration`); the scenario's ``conditions`` (the opening
 shock and the state after it) and each option's patch are applied on top. The
 simulation starts at the shock; the paths are then conditioned on what was
 known at the scenario's ``as_of`` date: no test in the months since the shock.

@@ -5,7 +5,7 @@ the time until the coerced side next tested the coercer's resolve, or the
 time at which observation stopped without a test (right censoring). The
 deterrence engine (:mod:`standoff.engines.deterrence`) is calibrated on
 episodes and checked on episodes it was not fitted to
-(:mod:`standoff.calibration`).
+(:mod:`standoff.history.calibration`).
 
 Two CSV formats are read; both ship with the package in
 ``standoff/data/episodes`` (provenance in the README there):

@@ -3,7 +3,7 @@
 One HTML file holds the briefing (per issue: the status quo, each engine's
 forecast with its meaning on the scale, the actors pushing hardest, who took
 whose offer, the inputs that rest on judgment alone) and the dashboard's
-figures (:mod:`standoff.plots`), with Plotly's JavaScript inlined, so the file
+figures (:mod:`standoff.presentation.plotly_figures`), with Plotly's JavaScript inlined, so the file
 works offline when opened from disk. ``pdf=True`` prints it to PDF with
 headless Chromium.
 """
@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from standoff import plots
-from standoff.advice import advice_subjects, advise
-from standoff.forecast import Forecast, forecast
+from standoff.experiments.advice import advice_subjects, advise
+from standoff.experiments.forecast import Forecast, forecast
+from standoff.presentation import plotly_figures as plots
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.web.assets import STATIC, environment, plotly_js_path
 from standoff.web.panels import ADVICE_TOP, FigureBlock
@@ -53,7 +53,7 @@ def write_report(
         seed: seed of the draws.
         pdf: print the report to a PDF at ``path`` with headless Chromium.
         advice: include the advice for the standoff's two sides and an outside mediator
-            (:func:`standoff.advice.advice_subjects`).
+            (:func:`standoff.experiments.advice.advice_subjects`).
         progress: called with the number of draws done after each chunk.
 
     Raises:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from standoff.calibration import CalibrationResult, calibrate, load_fit, save_fit
-from standoff.episodes import Episode, iran_us_episodes
+from standoff.history.calibration import CalibrationResult, calibrate, load_fit, save_fit
+from standoff.history.episodes import Episode, iran_us_episodes
 
 FORECAST_CASE = "IR-2025"
 

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from standoff.forecast import Forecast, IssueForecast
+from standoff.experiments.forecast import Forecast, IssueForecast
 
 ENGINE_ORDER = ("compromise", "median", "nash", "expected_utility")
 

@@ -3,8 +3,8 @@
 Every question a scenario declares names the engine outputs it is derived
 from (:class:`standoff.scenario.model.QuestionSource`); each source yields that
 engine's probability, so no probability is ever typed in. Deterrence and
-crisis outputs come from the baseline option (:func:`standoff.policy.simulate_options`),
-bargaining outputs from Monte Carlo draws (:func:`standoff.montecarlo.engine_draws`).
+crisis outputs come from the baseline option (:func:`standoff.experiments.policy.simulate_options`),
+bargaining outputs from Monte Carlo draws (:func:`standoff.experiments.montecarlo.engine_draws`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import numpy as np
 
 from standoff import __version__
 from standoff.engines.deterrence import DeterrenceParams
-from standoff.montecarlo import engine_draws
-from standoff.policy import crisis_model, simulate_options
+from standoff.experiments.montecarlo import engine_draws
+from standoff.experiments.policy import crisis_model, simulate_options
 from standoff.scenario.load import LoadedScenario
 from standoff.scenario.model import Question, QuestionSource
 

@@ -1,0 +1,1 @@
+"""Core types shared by every layer: array aliases, problem types, intervals, scores."""

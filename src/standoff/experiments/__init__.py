@@ -1,0 +1,1 @@
+"""Experiments run over a scenario: forecast, Monte Carlo, sensitivity, policy comparison, advice, questions."""

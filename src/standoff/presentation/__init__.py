@@ -1,0 +1,1 @@
+"""Presentation: the terminal briefing, Plotly and Matplotlib figures, the HTML/PDF report."""
