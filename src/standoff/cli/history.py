@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -32,7 +33,36 @@ def _episodes(files: list[Path] | None):  # noqa: ANN202 - tuple of Episode
         except EpisodeFileError as exc:
             err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            err.print(f"{f}: cannot read the episode file ({reason})", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
     return tuple(eps)
+
+
+def json_safe(value: Any, reason: str = "beyond the model's horizon") -> Any:
+    """``value`` with every non-finite float replaced by ``null`` and a sibling ``<key>_reason`` saying why."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                out[k] = None
+                out[f"{k}_reason"] = reason if v == float("inf") else "undefined (no comparable cases)"
+            else:
+                out[k] = json_safe(v, reason)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v, reason) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _say_losses(lines: list[str]) -> None:
+    for line in lines:
+        out.print(f"[bold red]{line}[/bold red]")
+    if not lines:
+        out.print("The model beats every baseline on the held-out log-likelihood.")
 
 
 def _prediction_table(predictions) -> Table:  # noqa: ANN001
@@ -85,6 +115,7 @@ def calibrate(
             report = leave_one_out(eps, full_fit=fit)
         out.print("[bold]Leave-one-episode-out[/bold] (each episode predicted by a fit without it):")
         out.print(_score_table(report))
+        _say_losses(report.verdict())
 
 
 @app.command("backtest-episodes")
@@ -100,17 +131,139 @@ def backtest_episodes(
     with err.status("Fitting and predicting…"):
         report = out_of_sample(train, test)
     if as_json:
-        preds = [p.__dict__ for p in report.model.predictions] if hasattr(report.model, "predictions") else []
-        sys.stdout.write(
-            json.dumps(
-                {"train": report.train_ids, "test": report.test_ids, "scores": report.table(), "predictions": preds},
-                indent=2,
-                default=float,
-            )
-            + "\n"
-        )
+        preds = [p.as_dict() for p in report.model.predictions]
+        doc = {
+            "train": report.train_ids,
+            "test": report.test_ids,
+            "scores": report.table(),
+            "verdict": report.verdict(),
+            "predictions": preds,
+        }
+        sys.stdout.write(json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n")
         return
     out.print(f"trained on {len(train)} episodes, tested on {len(test)}")
-    if hasattr(report.model, "predictions"):
-        out.print(_prediction_table(report.model.predictions))
+    out.print(_prediction_table(report.model.predictions))
     out.print(_score_table(report))
+    _say_losses(report.verdict())
+
+
+history_app = typer.Typer(
+    help="The historical record (ICB crises): recurrences and their models.", no_args_is_help=True
+)
+app.add_typer(history_app, name="history")
+
+
+def _effects_table(summary) -> Table:  # noqa: ANN001 - lifelines summary frame
+    table = Table("covariate", "time ratio", "95% interval", "p", box=None)
+    for (param, cov), row in summary.iterrows():
+        if param != "lambda_" or cov == "Intercept":
+            continue
+        table.add_row(
+            cov,
+            f"{row['exp(coef)']:.2f}",
+            f"[{row['exp(coef) lower 95%']:.2f}, {row['exp(coef) upper 95%']:.2f}]",
+            f"{row['p']:.3f}",
+        )
+    return table
+
+
+def _backtest_rich(table) -> Table:  # noqa: ANN001 - BacktestTable
+    t = Table("model", "spells", "log-lik / spell", "concordance", "Brier 12 m", "Brier 24 m", box=None)
+    for s in table.scores:
+        c = "n/a" if s.c_index is None else f"{s.c_index:.3f}"
+        t.add_row(s.model, str(s.n), f"{s.loglik_per_spell:.3f}", c, f"{s.brier[12]:.3f}", f"{s.brier[24]:.3f}")
+    return t
+
+
+@history_app.command("recurrence")
+def recurrence(
+    backtest: Annotated[
+        bool, typer.Option("--backtest", help="Score every model out of sample: ICB 1991-2007 and the episode files.")
+    ] = False,
+    last_train_year: Annotated[int, typer.Option(help="Last year of the training spells.")] = 1990,
+    refit: Annotated[bool, typer.Option("--refit", help="Fit the structural engine again (ignore the cache).")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recurrence spells between the same adversaries in ICB, what predicts the next crisis, and the backtest."""
+    from standoff.history.icb.load import IcbDataError, load_icb
+    from standoff.history.recurrence import FULL_FEATURES, build_spells, split_by_time, summary
+    from standoff.history.recurrence_models import WeibullAFT
+
+    try:
+        spells = build_spells(load_icb().actors)
+    except IcbDataError as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    counts = summary(spells)
+    train, test = split_by_time(spells, last_train_year)
+    doc: dict[str, Any] = {
+        "spells": counts.__dict__,
+        "train": summary(train).__dict__,
+        "test": summary(test).__dict__,
+    }
+    with err.status("Fitting the Weibull model of all spells…"):
+        effects = WeibullAFT.fit(spells, FULL_FEATURES)
+    if not as_json:
+        out.print(
+            f"[bold]{counts.spells} spells[/bold] ({counts.events} recurrences, {counts.censored} censored at "
+            f"2007-12-31) of {counts.actors} actors; training (crisis ended by {last_train_year}, censored at its "
+            f"end): {len(train)}, test: {len(test)} ({int(test['event'].sum())} recurrences)."
+        )
+        out.print("Weibull AFT on all spells (time ratio > 1: the next crisis comes later; outcome vs stalemate):")
+        out.print(_effects_table(effects.summary))
+        out.print(_defeat_sentence(effects))
+    doc["effects"] = {
+        cov: {"time_ratio": float(row["exp(coef)"]), "p": float(row["p"])}
+        for (param, cov), row in effects.summary.iterrows()
+        if param == "lambda_" and cov != "Intercept"
+    }
+    if backtest:
+        tables = _recurrence_backtest(train, test, spells, last_train_year, refit=refit)
+        doc["backtest"] = [t.as_dict() | {"verdict": t.verdict("deterrence engine (ICB fit)")} for t in tables]
+        if not as_json:
+            for t in tables:
+                out.print(f"\n[bold]{t.title}[/bold] (models fitted on {t.trained_on})")
+                out.print(_backtest_rich(t))
+                for line in t.verdict("deterrence engine (ICB fit)"):
+                    out.print(line)
+    if as_json:
+        sys.stdout.write(json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n")
+
+
+def _defeat_sentence(effects) -> str:  # noqa: ANN001 - WeibullAFT
+    tr = math.exp(effects.beta["defeat"])
+    viol = math.exp(effects.beta["viol"])
+    d = "later" if tr > 1 else "sooner"
+    v = "later" if viol > 1 else "sooner"
+    return (
+        f"A defeat is followed by the next crisis {d} than a stalemate (time ratio {tr:.2f}); each step of violence "
+        f"suffered brings it {v} (time ratio {viol:.2f} per step)."
+    )
+
+
+def _recurrence_backtest(train, test, spells, last_train_year: int, *, refit: bool) -> list:  # noqa: ANN001
+    from standoff.history.default_fit import default_fit
+    from standoff.history.episodes import coercion_episodes, iran_us_episodes
+    from standoff.history.recurrence import episode_frame
+    from standoff.history.recurrence_models import StructuralEngine, backtest_table, fit_all, fitted_engine
+
+    with err.status("Fitting the structural engine on the training spells (cached after the first run)…"):
+        engine_train = replace_name(fitted_engine(train, refit=refit))
+        engine_all = replace_name(fitted_engine(spells, refit=refit))
+    episode_engine = StructuralEngine.from_params(default_fit().params, "deterrence engine (Iran-episode fit)")
+    with err.status("Fitting the reference models…"):
+        early = [*fit_all(train, engine=engine_train), episode_engine]
+        full = [*fit_all(spells, engine=engine_all), episode_engine]
+    iran = iran_us_episodes(exclude=("IR-2025",))
+    coercion = coercion_episodes()
+    return [
+        backtest_table(f"ICB spells starting {last_train_year + 1}-2007", f"spells to {last_train_year}", early, test),
+        backtest_table("coercion episodes", "all ICB spells", full, episode_frame(coercion)),
+        backtest_table("Iran-US episodes (before 2025)", "all ICB spells", full, episode_frame(iran)),
+    ]
+
+
+def replace_name(engine):  # noqa: ANN001, ANN201
+    from dataclasses import replace
+
+    return replace(engine, name="deterrence engine (ICB fit)")
