@@ -74,9 +74,9 @@ FloatArray = NDArray[np.float64]
 #: Months of the survival grid every model predicts on.
 GRID_MONTHS = 1200
 #: Months the structural engine is simulated before its hazard is held constant.
-ENGINE_MONTHS = 360
+ENGINE_MONTHS = 240
 #: Stratified values of the per-path recovery factor.
-ENGINE_STRATA = 8
+ENGINE_STRATA = 6
 #: Horizons of the Brier score, months.
 BRIER_MONTHS = (12, 24)
 _LOG_FLOOR = 1e-12
@@ -324,7 +324,7 @@ class StructuralEngine:
         return np.log(np.maximum(p, _LOG_FLOOR))
 
     @classmethod
-    def fit(cls, train: pd.DataFrame, *, maxiter: int = 200) -> StructuralEngine:
+    def fit(cls, train: pd.DataFrame, *, maxiter: int = 150) -> StructuralEngine:
         history_mean = float(train["log_prior"].mean())
         z0 = np.array([p.to_z(p.start) for p in ENGINE_FREE])
 
@@ -335,7 +335,7 @@ class StructuralEngine:
             ll = float(model(z).spell_loglik(train).sum())
             return -ll + 0.5 * float(np.sum(((z - z0) / PRIOR_SD) ** 2))
 
-        res = minimize(objective, z0, method="L-BFGS-B", options={"maxiter": maxiter})
+        res = minimize(objective, z0, method="L-BFGS-B", options={"maxiter": maxiter, "ftol": 1e-8})
         best = model(res.x)
         return replace(best, loglik=float(best.spell_loglik(train).sum()), converged=bool(res.success))
 

@@ -99,7 +99,8 @@ def _deterrence_fields() -> set[str]:
 
     from standoff.engines.deterrence import DeterrenceParams
 
-    return {f.name for f in fields(DeterrenceParams)} - {"components", "weights", "recovery_scale", "horizon"}
+    names = {f.name for f in fields(DeterrenceParams)} - {"components", "weights", "recovery_scale", "horizon"}
+    return names | {f"severity.{c}" for c in DeterrenceParams().components}
 
 
 def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> list[Found]:
@@ -120,6 +121,11 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
             if isinstance(det.get(key), str) and det[key] not in actor_ids:
                 found.append((f"deterrence.{key}", _unknown("actor", det[key], actor_ids)))
         params(det.get("conditions"), "deterrence.conditions", known_params, "deterrence")
+        conditions = det.get("conditions") if isinstance(det.get("conditions"), dict) else {}
+        if "severity" in conditions and any(str(k).startswith("severity.") for k in conditions):
+            found.append(
+                ("deterrence.conditions.severity", "give severity once, or per component (severity.<component>)")
+            )
     crisis = raw.get("crisis")
     if isinstance(crisis, dict):
         for key in ("proposer", "receiver"):
