@@ -15,9 +15,9 @@ twice in one crisis is merged into one record (earliest trigger, latest terminat
 
 Covariates are those known when the earlier crisis ended (from its own row): the actor's outcome ``outcom``
 (victory, compromise, stalemate, defeat, other), the violence it experienced ``viol`` (1 none … 4 full-scale war),
-the gravity of the threat ``gravty`` (0–7, nominal), high great-power involvement (``powinv`` 4, 5 or 7 after 1945,
-``gpinv`` 4, 5 or 7 before: two great powers highly involved, or one highly involved or a crisis actor beside
-another highly involved), the power discrepancy ``powdis`` (signed score / 100; missing as 0 with an indicator), the
+whether the gravest threat ``gravty`` was of grave damage or to existence (5, 6; the scale is nominal), high
+great-power involvement (``powinv`` 4, 5 or 7 after 1945, ``gpinv`` 4, 5 or 7 before: two great powers highly
+involved, or one highly involved or a crisis actor beside another highly involved), the power discrepancy ``powdis`` (signed score / 100; missing as 0 with an indicator), the
 economy before the crisis ``econdt`` (1 worse, 2 normal, 3 better; missing and "newly independent" as normal) and
 the number of earlier crises of the actor with the same adversaries.
 
@@ -66,7 +66,7 @@ FULL_FEATURES = (
     "defeat",
     "other_outcome",
     "viol",
-    "gravty",
+    "grave_threat",
     "gp_high",
     "powdis",
     "powdis_missing",
@@ -163,7 +163,7 @@ def _features(s: pd.DataFrame) -> pd.DataFrame:
         s[name] = (s["outcome"] == name).astype(float)
     s["other_outcome"] = (s["outcome"] == "other").astype(float)
     s["viol"] = s["viol"].fillna(1.0).astype(float)
-    s["gravty"] = s["gravty"].fillna(s["gravty"].median()).astype(float)
+    s["grave_threat"] = (s["gravty"] >= 5).astype(float)
     gp = s["powinv"].where(s["start"].dt.year >= 1945, s["gpinv"])
     s["gp_high"] = gp.isin(HIGH_GP).astype(float)
     s["powdis_missing"] = s["powdis"].isna().astype(float)

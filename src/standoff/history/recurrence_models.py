@@ -27,7 +27,8 @@ The deterrence engine (``standoff.engines.deterrence``) gives the law of the fir
 parameters instead of about 35; all others at the engine's defaults):
 
 * the shock's effective severity
-  :math:`s_i = \operatorname{logit}^{-1}(a_0 + 4 a_1 (\text{severity}_i - \tfrac12))`: the sign of :math:`a_1` is fitted, so the data decide whether a harsher crisis delays the next one;
+  :math:`s_i = \operatorname{logit}^{-1}(a_0 + 4 a_1 (\text{severity}_i - \tfrac12))`: the sign of :math:`a_1`
+  is fitted, so the data decide whether a harsher crisis delays the next one;
 * outside help :math:`H_i` and economy :math:`E_i` enter the recovery rate through the engine's
   :math:`\phi_H, \phi_E` (signs fitted);
 * the value of a test :math:`G_i = \exp(g_1 (\log(1 + n_i) - \overline{\log(1 + n)}))` grows or shrinks with the
