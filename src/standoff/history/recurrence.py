@@ -17,9 +17,10 @@ Covariates are those known when the earlier crisis ended (from its own row): the
 (victory, compromise, stalemate, defeat, other), the violence it experienced ``viol`` (1 none … 4 full-scale war),
 whether the gravest threat ``gravty`` was of grave damage or to existence (5, 6; the scale is nominal), high
 great-power involvement (``powinv`` 4, 5 or 7 after 1945, ``gpinv`` 4, 5 or 7 before: two great powers highly
-involved, or one highly involved or a crisis actor beside another highly involved), the power discrepancy ``powdis`` (signed score / 100; missing as 0 with an indicator), the
-economy before the crisis ``econdt`` (1 worse, 2 normal, 3 better; missing and "newly independent" as normal) and
-the number of earlier crises of the actor with the same adversaries.
+involved, or one highly involved or a crisis actor beside another highly involved), the power discrepancy
+``powdis`` (signed score / 100; missing as 0 with an indicator), the economy before the crisis ``econdt`` (1 worse,
+2 normal, 3 better; missing and "newly independent" as normal) and the number of earlier crises of the actor with
+the same adversaries.
 
 Two summaries put the ICB spells and the shipped episode files on one scale, so that every model fitted on ICB
 can predict the episodes: ``severity`` on the coercion file's scale (0.1 symbolic strike, 0.3 multi-day campaign,
