@@ -58,6 +58,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -254,32 +255,33 @@ class StructuralEngine:
         values.update(severity_intercept=float("nan"), severity_slope=float("nan"), history_gain=0.0)
         return cls(values, 0.0, name=name, base=params)
 
-    def effective_severity(self, severity: FloatArray) -> FloatArray:
-        """The shock the engine starts from: the fitted map of the coded severity (the coded one itself for an
-        engine calibrated on the episode files)."""
-        v, s = self.values, np.asarray(severity, float)
-        if math.isnan(v["severity_slope"]):
-            return s
-        return expit(v["severity_intercept"] + v["severity_slope"] * 4.0 * (s - 0.5))
+    def base_params(self, horizon: int = ENGINE_MONTHS) -> DeterrenceParams:
+        """The engine's parameters for a case of average history (:math:`G = 1`), before its own conditions:
+        the fitted values, the fitted severity map, the monthly state noise off (as fitted)."""
+        v = self.values
+        base = engine_base(horizon)
+        if self.base is not None:
+            base = replace(self.base, horizon=horizon, recovery_noise=0.0, economy_noise=0.0, cohesion_noise=0.0)
+        severity_map = None if math.isnan(v["severity_slope"]) else (v["severity_intercept"], v["severity_slope"])
+        return replace(
+            base,
+            severity_map=severity_map if self.base is None else base.severity_map,
+            **{k: v[k] for k in _FROM_PARAMS},
+        )
 
     def params(self, df: pd.DataFrame, horizon: int = ENGINE_MONTHS) -> DeterrenceParams:
         """Per-spell engine parameters, each spell repeated for the :data:`ENGINE_STRATA` strata
         (rows ``i * M + j``)."""
-        v, m = self.values, ENGINE_STRATA
+        m = ENGINE_STRATA
         rep: Callable[[Any], FloatArray] = lambda x: np.repeat(np.asarray(x, float), m)  # noqa: E731
-        gain = np.exp(v["history_gain"] * (df["log_prior"].to_numpy(float) - self.history_mean))
-        base = engine_base(horizon)
-        if self.base is not None:
-            base = replace(self.base, horizon=horizon, recovery_noise=0.0, economy_noise=0.0, cohesion_noise=0.0)
+        base = self.base_params(horizon)
+        gain = np.exp(self.values["history_gain"] * (df["log_prior"].to_numpy(float) - self.history_mean))
         return replace(
             base,
-            severity=rep(self.effective_severity(df["severity"].to_numpy(float)))[:, None] * np.ones(4),
+            severity=rep(df["severity"])[:, None] * np.ones(base.n_components),
             outside_help=rep(df["help"]),
             economy=rep(df["economy"]),
             gain=rep(gain * float(np.asarray(base.gain))),
-            **{k: v[k] for k in ("recovery_rate", "test_threshold", "test_scale", "recovery_dispersion")},
-            help_effect=v["help_effect"],
-            economy_effect=v["economy_effect"],
         )
 
     def hazard(self, df: pd.DataFrame, horizon: int = ENGINE_MONTHS) -> FloatArray:
@@ -445,12 +447,21 @@ def cache_dir() -> Path:
     return Path(os.environ.get("STANDOFF_CACHE") or user_cache_dir("standoff"))
 
 
+def shipped_fits_dir() -> Path:
+    """The fits shipped with the package (the default calibration and the time-split backtest)."""
+    return Path(str(resources.files("standoff") / "data" / "fits"))
+
+
 def fitted_engine(train: pd.DataFrame, *, refit: bool = False) -> StructuralEngine:
-    """The structural engine fitted on ``train``, from the cache when the same spells were fitted before."""
-    path = cache_dir() / f"recurrence-engine-{_engine_key(train)}.json"
-    if path.exists() and not refit:
+    """The structural engine fitted on ``train``: the shipped fit or the cached one when the same spells were fitted
+    with the same specification, otherwise a new fit (cached)."""
+    name = f"recurrence-engine-{_engine_key(train)}.json"
+    path = cache_dir() / name
+    for candidate in () if refit else (shipped_fits_dir() / name, path):
+        if not candidate.exists():
+            continue
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(candidate.read_text(encoding="utf-8"))
             return StructuralEngine(
                 {k: float(v) for k, v in doc["values"].items()},
                 float(doc["history_mean"]),
@@ -458,10 +469,13 @@ def fitted_engine(train: pd.DataFrame, *, refit: bool = False) -> StructuralEngi
                 bool(doc["converged"]),
             )
         except (OSError, ValueError, KeyError):
-            pass  # unreadable: fit again
+            continue  # unreadable: try the next, or fit again
     engine = StructuralEngine.fit(train)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {
+        "model": "deterrence engine, reduced parameterisation (standoff.history.recurrence_models)",
+        "spells": len(train),
+        "recurrences": int(train["event"].sum()),
         "values": engine.values,
         "history_mean": engine.history_mean,
         "loglik": engine.loglik,

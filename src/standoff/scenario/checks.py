@@ -99,7 +99,7 @@ def _deterrence_fields() -> set[str]:
 
     from standoff.engines.deterrence import DeterrenceParams
 
-    names = {f.name for f in fields(DeterrenceParams)} - {"components", "weights", "recovery_scale", "horizon"}
+    names = {f.name for f in fields(DeterrenceParams)} - {"components", "weights", "recovery_scale", "horizon", "severity_map"}
     return names | {f"severity.{c}" for c in DeterrenceParams().components}
 
 
