@@ -34,7 +34,7 @@ def _episodes(files: list[Path] | None):  # noqa: ANN202 - tuple of Episode
             err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
             err.print(f"{f}: cannot read the episode file ({reason})", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
     return tuple(eps)
