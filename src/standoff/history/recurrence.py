@@ -2,8 +2,10 @@ r"""Recurrence spells from the ICB actor-level data: the time from one crisis to
 
 A *spell* runs, for one crisis actor, from the termination of a crisis to the trigger of the actor's next crisis
 with the same adversaries, or is right-censored at the end of the data (:data:`DATA_END`, 2007-12-31; crises
-triggered from 2008 on are withheld). "The same adversaries" means, as in the recurrence literature built on ICB
-(Hewitt, "Crisis recurrence", *Journal of Conflict Resolution* 47(5), 2003; the ICB ``outesr`` variable), either
+triggered from 2008 on are withheld). The survival setting is the standard one of duration analysis with right
+censoring (Kalbfleisch & Prentice, *The Statistical Analysis of Failure Time Data*, 2002); ICB codes a coarse
+version of the same quantity, ``outesr`` (renewed crisis between the principal adversaries within five years).
+"The same adversaries" means either
 
 * the same protracted conflict (``pcid`` > 0, codebook "Context"), or
 * the same triggering state (``trigent`` a country code, not 995/996/997).
