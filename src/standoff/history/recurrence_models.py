@@ -96,13 +96,6 @@ def _grid() -> FloatArray:
     return np.arange(GRID_MONTHS + 1, dtype=float)
 
 
-def _xy(df: pd.DataFrame) -> pd.DataFrame:
-    out = df[list(SHARED_FEATURES)].astype(float).copy()
-    out["months"] = np.maximum(df["months"].astype(float), 1e-3)
-    out["event"] = df["event"].astype(bool)
-    return out
-
-
 def _cumhaz_smoothed(times: FloatArray, cumhaz: FloatArray) -> FloatArray:
     """Cumulative hazard on the month grid: linear between the jumps, the average rate beyond the last."""
     t = np.concatenate([[0.0], times[times > 0]])
