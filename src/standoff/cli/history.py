@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,8 @@ from standoff.cli.common import (
     err,
     out,
 )
+
+ICB_ENGINE = "deterrence engine (ICB fit)"
 
 
 def _episodes(files: list[Path] | None):  # noqa: ANN202 - tuple of Episode
@@ -130,10 +133,17 @@ def backtest_episodes(
 ) -> None:
     """Fit on one episode file, predict the other: per-episode predictions and scores beside naive baselines."""
     from standoff.history.calibration import out_of_sample
+    from standoff.history.default_fit import icb_spells
+    from standoff.history.recurrence import episode_frame
+    from standoff.history.recurrence_models import backtest_table, fit_all, fitted_engine
 
     train, test = _episodes([fit_file]), _episodes([test_file])
     with err.status("Fitting and predicting…"):
         report = out_of_sample(train, test)
+    with err.status("Scoring the models fitted on the ICB recurrence spells…"):
+        spells = icb_spells()
+        models = fit_all(spells, engine=replace(fitted_engine(spells), name=ICB_ENGINE))
+        icb = backtest_table(test_file.name, "all ICB spells", models, episode_frame(test))
     if as_json:
         preds = [p.as_dict() for p in report.model.predictions]
         doc = {
@@ -142,13 +152,18 @@ def backtest_episodes(
             "scores": report.table(),
             "verdict": report.verdict(),
             "predictions": preds,
+            "icb_models": icb.as_dict() | {"verdict": icb.verdict(ICB_ENGINE)},
         }
         sys.stdout.write(json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n")
         return
-    out.print(f"trained on {len(train)} episodes, tested on {len(test)}")
+    out.print(f"The engine calibrated on {fit_file.name}: trained on {len(train)} episodes, tested on {len(test)}")
     out.print(_prediction_table(report.model.predictions))
     out.print(_score_table(report))
     _say_losses(report.verdict())
+    out.print(f"\n[bold]Models fitted on the ICB recurrence spells[/bold], scored on {test_file.name}")
+    out.print(_backtest_rich(icb))
+    for line in icb.verdict(ICB_ENGINE):
+        out.print(line)
 
 
 history_app = typer.Typer(
@@ -246,8 +261,6 @@ def _defeat_sentence(effects) -> str:  # noqa: ANN001 - WeibullAFT
 
 
 def _recurrence_backtest(train, test, spells, last_train_year: int, *, refit: bool) -> list:  # noqa: ANN001
-    from dataclasses import replace
-
     from standoff.history.default_fit import default_episodes, episode_fit
     from standoff.history.episodes import coercion_episodes
     from standoff.history.recurrence import episode_frame
@@ -276,6 +289,3 @@ def _recurrence_backtest(train, test, spells, last_train_year: int, *, refit: bo
         ),
         backtest_table("Iran-US episodes (before 2025)", "all ICB spells", [*full, in_sample], episode_frame(iran)),
     ]
-
-
-ICB_ENGINE = "deterrence engine (ICB fit)"
