@@ -234,7 +234,7 @@ def test_policy_options_of_the_defender(tmp_path: Path):
     bargaining gain, and carry their deterrence and crisis effects."""
     from standoff.history.default_fit import default_fit
 
-    fit = default_fit(tmp_path / "fit.json")
+    fit = default_fit()
     adv = advise(
         "iran-2026",
         "us-administration",

@@ -49,13 +49,17 @@ def test_iran_us_episodes_load_with_their_coding() -> None:
         "nuclear sites": 0.7,
         "missile boats, mines, coastal batteries and drones": 0.15,
     }
-    # Earliest test of either kind (days / 30.4375).
+    # Earliest test of either kind (days / 30.4375); a test as docs/deterrence.md defines it.
     assert eps["IR-1981"].duration_months == pytest.approx(545 / 30.4375, abs=1e-4)
-    assert eps["IR-1981"].test_kind == "political"
+    assert eps["IR-1981"].test_kind == "kinetic"  # the Dodge kidnapping: force against the defender's people
     assert eps["IR-1988"].duration_months == pytest.approx(98.2341, abs=1e-4)
     assert eps["IR-2003"].duration_months == pytest.approx(21.5852, abs=1e-4)
-    assert eps["IR-2020"].duration_months == pytest.approx(5 / 30.4375, abs=1e-4)
-    assert all(e.event for e in eps.values())
+    # Ain al-Asad (5 days) was the declared retaliation inside the shock's round; the test is Camp Taji.
+    assert eps["IR-2020"].next_challenge_date == date(2020, 3, 11)
+    assert eps["IR-2020"].duration_months == pytest.approx(68 / 30.4375, abs=1e-4)
+    # June 2025: al-Udeid was retaliation inside the war, the IAEA suspension rebuilt nothing: censored.
+    assert not eps["IR-2025"].event and eps["IR-2025"].duration_months == pytest.approx(238 / 30.4375, abs=1e-4)
+    assert all(e.event for k, e in eps.items() if k != "IR-2025")
     assert eps["IR-2003"].confidence == "high" and eps["IR-1988"].confidence == "low"
     # Conditions come from the documented context table.
     for k, e in eps.items():
@@ -67,10 +71,10 @@ def test_iran_us_episodes_load_with_their_coding() -> None:
 def test_test_rule_prefers_a_kind_and_falls_back_to_the_other() -> None:
     kinetic = {e.episode_id: e for e in iran_us_episodes(test_rule="kinetic")}
     assert kinetic["IR-1981"].test_kind == "kinetic"
-    assert kinetic["IR-1981"].next_challenge_date == date(1983, 4, 18)
+    assert kinetic["IR-1981"].next_challenge_date == date(1982, 7, 19)
     assert kinetic["IR-2003"].test_kind == "political"  # no kinetic test dated: not censored
     political = {e.episode_id: e for e in iran_us_episodes(test_rule="political")}
-    assert political["IR-2025"].next_challenge_date == date(2025, 7, 2)
+    assert political["IR-1981"].test_kind == "kinetic"  # no political test dated: falls back
     assert political["IR-1988"].test_kind == "kinetic"
     with pytest.raises(ValueError, match="test_rule must be"):
         iran_us_episodes(test_rule="any")  # type: ignore[arg-type]
@@ -141,8 +145,6 @@ def test_load_from_a_file_and_add_columns(tmp_path) -> None:
 
 def test_an_ongoing_iran_us_episode_is_censored_at_its_censor_date() -> None:
     lines = IRAN.strip().splitlines()
-    lines[0] += ",censor_date"
-    lines = [lines[0]] + [line + "," for line in lines[1:]]
     lines.append('IR-2030,2030-01-01,"A new shock",low,,,,,medium,"",2031-01-01')
     eps = read_episodes("\n".join(lines) + "\n", "ongoing.csv")
     last = eps[-1]
@@ -199,14 +201,14 @@ def test_cross_column_checks() -> None:
         "bad.csv, row 1 (LY-1986, line 2), column 'duration_months': expected 32.2 (months from shock_date to "
         "next_challenge_date, within 0.2), got '30'"
     )
-    assert _error(IRAN.replace("2020-01-08", "2019-12-30")) == (
+    assert _error(IRAN.replace("2020-03-11", "2019-12-30")) == (
         "bad.csv, row 4 (IR-2020, line 5), column 'first_kinetic_test_date': expected a date on or after the "
         "shock date 2020-01-03, got '2019-12-30'"
     )
     assert _error(IRAN.replace("IR-2003", "IR-1988")) == (
         "bad.csv, row 3 (IR-1988, line 4), column 'episode_id': expected a unique id (also on row 2), got 'IR-1988'"
     )
-    no_test = IRAN.replace(',2005-08-08,"Isfahan', ',,"Isfahan', 1)
+    no_test = IRAN.replace(",2005-08-08,Isfahan", ",,Isfahan", 1)
     assert _error(no_test) == (
         "bad.csv, row 3 (IR-2003, line 4), column 'censor_date': expected a censoring date when both test dates "
         "are blank, got ''"

@@ -232,8 +232,9 @@ def test_the_deterrence_conditions_a_scenario_may_set_are_the_engines_parameters
     from standoff.engines.deterrence import DeterrenceParams
     from standoff.scenario.model import DETERRENCE_CONDITIONS
 
-    structure = {"components", "weights", "recovery_scale", "horizon"}
-    assert set(DETERRENCE_CONDITIONS) == {f.name for f in fields(DeterrenceParams)} - structure
+    structure = {"components", "weights", "recovery_scale", "horizon", "severity_map"}
+    by_component = {f"severity.{c}" for c in DeterrenceParams().components}
+    assert set(DETERRENCE_CONDITIONS) == ({f.name for f in fields(DeterrenceParams)} - structure) | by_component
 
 
 def test_a_question_source_naming_no_engine_is_reported():

@@ -16,6 +16,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+history_app = typer.Typer(
+    help="The historical record: past international crises (ICB, 1918-2007) as the reference class, "
+    "their recurrences and the models fitted on them.",
+    no_args_is_help=True,
+)
+app.add_typer(history_app, name="history")
 # Wide enough for the briefing's tables when the output is a file or a pipe.
 out = Console(width=None if sys.stdout.isatty() else 130)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)

@@ -14,13 +14,7 @@ from rich.table import Table
 from standoff.cli import common
 from standoff.scenario import ScenarioError, load_scenario
 
-app = typer.Typer(
-    help="The historical record: past international crises (ICB, 1918-2007) as the reference class.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-common.app.add_typer(app, name="history")
+app = common.history_app
 out = Console(width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 

@@ -32,7 +32,8 @@ State at the start of month ``t``: capability :math:`k_{c,t} \in [0, 1]`
 (1 = the pre-shock level), belief counts :math:`\alpha_t, \beta_t`, economy
 :math:`E_t \in [0, 1]`, cohesion :math:`Q_t \in [0, 1]`.
 
-Start (just after the opening shock of severity :math:`s_c`):
+Start (just after the opening shock of severity :math:`s_c`, or of
+:math:`\operatorname{logit}^{-1}(a_0 + 4 a_1 (s_c - \tfrac12))` with a fitted ``severity_map``):
 :math:`k_{c,0} = 1 - s_c`; :math:`\alpha_0 = m_0 n_0 + \lambda`,
 :math:`\beta_0 = (1 - m_0) n_0` (the shock is an observed response worth
 :math:`\lambda` pseudo-observations, ``lesson_weight``; both can be set
@@ -273,6 +274,10 @@ class DeterrenceParams:
             (normalised to sum to 1).
         recovery_scale: scalar or ``(C,)`` relative recovery speed per component.
         horizon: months simulated, ``H``.
+        severity_map: ``(a0, a1)``: the shock the engine starts from is
+            :math:`\\operatorname{logit}^{-1}(a_0 + 4 a_1 (s_c - \tfrac12))` of the
+            coded severity :math:`s_c` (a calibration fitted on recurrence
+            spells reads severities this way); ``None``: :math:`s_c` itself.
 
     The opening shock and conditions:
         severity: opening shock severity in [0, 1]; :math:`k_{c,0} = 1 - s_c`.
@@ -322,6 +327,7 @@ class DeterrenceParams:
     weights: tuple[float, ...] = (0.3, 0.3, 0.2, 0.2)
     recovery_scale: float | tuple[float, ...] = 1.0
     horizon: int = 120
+    severity_map: tuple[float, float] | None = None
 
     severity: Any = 0.5
     economy: Any = NEUTRAL
@@ -553,6 +559,9 @@ def _resolve(params: DeterrenceParams, rows: slice, n_paths: int) -> _Arrays:
             values[name] = v[rows].copy()
         else:
             raise ValueError(f"{name} has shape {v.shape}; expected a scalar, ({C},) or ({n_paths}, {C})")
+    if params.severity_map is not None:
+        a0, a1 = params.severity_map
+        values["severity"] = expit(a0 + 4.0 * a1 * (values["severity"] - 0.5))
     a = values["prior_mean"] * values["prior_strength"]
     b = (1.0 - values["prior_mean"]) * values["prior_strength"]
     values["prior_alpha"] = a

@@ -8,7 +8,8 @@ between options are the options' doing, not noise.
 
 Defiance cycle. The base parameters are the calibrated fit (see
 :mod:`standoff.history.calibration`); the scenario's ``conditions`` (the opening
-shock and the state after it) and each option's patch are applied on top. The
+shock and the state after it; the severity once or per capability component as
+``severity.<component>``) and each option's patch are applied on top. The
 simulation starts at the shock; the paths are then conditioned on what was
 known at the scenario's ``as_of`` date: no test in the months since the shock.
 Reported: months from ``as_of`` to the next test (median and 10th–90th
@@ -207,10 +208,20 @@ def simulate_options(
     elapsed = max(0, _months(sc.as_of, det.shock_date))
     inputs = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
     conditions: dict[str, np.ndarray] = {}
+    by_component: dict[str, np.ndarray] = {}
     for name, q in det.conditions.items():
-        x = _sample(q, inputs, paths, name)
-        # per-component fields take one value per path and component: the same for every component
-        conditions[name] = np.repeat(x[:, None], len(base.components), axis=1) if name in _COMPONENT_FIELDS else x
+        field, _, component = name.partition(".")
+        x = _sample(q, inputs, paths, field)
+        if component:
+            by_component[component] = x
+        else:
+            # a per-component field given once takes the same value for every component
+            conditions[name] = np.repeat(x[:, None], len(base.components), axis=1) if name in _COMPONENT_FIELDS else x
+    if by_component:
+        missing = [c for c in base.components if c not in by_component]
+        if missing:
+            raise ValueError(f"deterrence severity is given per component but not for {missing}")
+        conditions["severity"] = np.column_stack([by_component[c] for c in base.components])
     start = apply_patch(replace(base, horizon=elapsed + det.horizon), conditions)
     crisis_draws = None
     if sc.crisis is not None:

@@ -789,6 +789,15 @@ class ValidationReport:
     baselines: Mapping[str, Scores]
     fits: tuple[CalibrationResult, ...] = field(default=(), repr=False)
 
+    def verdict(self) -> list[str]:
+        """In words, each baseline the model does not beat on the held-out log-likelihood (empty if none)."""
+        return [
+            f"The model loses to the {name.replace('_', ' ')} baseline out of sample: held-out log-likelihood "
+            f"{self.model.loglik:.2f} against {b.loglik:.2f} (higher is better)."
+            for name, b in self.baselines.items()
+            if not self.model.loglik > b.loglik
+        ]
+
     def table(self) -> list[dict[str, Any]]:
         """One row per predictor: name, loglik, c_index, mae_log_months."""
         rows = [self.model, *self.baselines.values()]

@@ -148,6 +148,12 @@ def _sections(raw: dict[str, Any], actor_ids: set[str], issue_ids: set[str]) -> 
             if isinstance(det.get(key), str) and det[key] not in actor_ids:
                 found.append((f"deterrence.{key}", _unknown("actor", det[key], actor_ids)))
         params(det.get("conditions"), "deterrence.conditions", known_params, "deterrence")
+        raw_conditions = det.get("conditions")
+        conditions: dict[str, Any] = raw_conditions if isinstance(raw_conditions, dict) else {}
+        if "severity" in conditions and any(str(k).startswith("severity.") for k in conditions):
+            found.append(
+                ("deterrence.conditions.severity", "give severity once, or per component (severity.<component>)")
+            )
     crisis = raw.get("crisis")
     if isinstance(crisis, dict):
         for key in ("proposer", "receiver"):

@@ -307,8 +307,9 @@ class Deterrence(_Strict):
 
 #: The deterrence engine's parameters a scenario may set (``deterrence.conditions``, a
 #: policy's ``deterrence``): the fields of :class:`standoff.engines.deterrence.DeterrenceParams`
-#: but its structure (``components``, ``weights``, ``recovery_scale``, ``horizon``). Listed
-#: here because the scenario layer sits below the engines; a test keeps the two in step.
+#: but its structure (``components``, ``weights``, ``recovery_scale``, ``horizon``, ``severity_map``),
+#: and a severity per capability component (``severity.nuclear``, ...). Listed here because the
+#: scenario layer sits below the engines; a test keeps the two in step.
 DETERRENCE_CONDITIONS: tuple[str, ...] = (
     "severity",
     "economy",
@@ -347,6 +348,10 @@ DETERRENCE_CONDITIONS: tuple[str, ...] = (
     "gain",
     "test_threshold",
     "test_scale",
+    "severity.nuclear",
+    "severity.missiles",
+    "severity.proxies",
+    "severity.naval",
 )
 
 
