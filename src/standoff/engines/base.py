@@ -1,115 +1,43 @@
-"""The engine interface: inputs and results as frozen dataclasses of arrays.
+"""The engine interface: what an engine declares (:class:`EngineSpec`) and the helpers engines share.
 
-Every array carries a leading draw axis ``D`` (Monte Carlo draws; ``D = 1`` for
-a point run). Engines are pure functions of these inputs: they know nothing of
-files, YAML, databases or terminals, and never loop over draws in Python.
+An engine is a pure function ``run(problem, *, detail=True) -> result`` from a
+typed problem (a frozen dataclass of arrays) to a typed, named result (a
+frozen dataclass), declared by an :class:`EngineSpec` and registered by name
+(:mod:`standoff.engines.registry`). Engines know nothing of files, YAML,
+databases or terminals, and never loop over draws in Python.
 
-Shapes: ``n`` actors, ``R`` rounds.
+Kinds (what the problem is):
 
-* :class:`BargainingProblem` — one issue: positions, saliences, capabilities
-  ``(D, n)``, the issue's labelled scale, the status quo ``(D,)`` and each
-  actor's veto interval ``(n, 2)`` (``[-inf, inf]`` for actors without a veto).
-* :class:`BargainingResult` — the forecast ``(D,)``, and for round-based
-  engines the position trajectory ``(D, R + 1, n)``.
+* ``"bargaining"`` — one issue, :class:`~standoff.core.problems.BargainingProblem`
+  → :class:`~standoff.core.problems.BargainingResult`;
+* ``"multi-issue"`` — a scenario's issues at once,
+  :class:`~standoff.core.problems.IssuesProblem` → :class:`~standoff.core.problems.IssuesResult`;
+* ``"dynamics"`` — paths over months (the deterrence engine);
+* ``"crisis"`` — crisis-bargaining games on per-draw parameters.
+
+This module also holds the numeric helpers more than one engine uses (engine
+modules import only :mod:`standoff.core`, this module and the registry, never
+each other).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 
+BARGAINING = "bargaining"
+MULTI_ISSUE = "multi-issue"
+DYNAMICS = "dynamics"
+CRISIS = "crisis"
+KINDS = (BARGAINING, MULTI_ISSUE, DYNAMICS, CRISIS)
 
-@dataclass(frozen=True)
-class BargainingProblem:
-    """One issue's inputs, batched over draws.
-
-    Attributes:
-        actors: actor ids, in the order of the actor axis.
-        position: ``(D, n)`` positions on the issue's scale.
-        salience: ``(D, n)`` saliences in ``[0, 1]``.
-        capability: ``(D, n)`` capabilities, ``>= 0``.
-        scale: ``(low, high)`` of the issue's labelled scale; ``Δ = high - low``.
-        status_quo: ``(D,)`` the status quo on the scale.
-        veto: ``(n, 2)`` the interval of outcomes each actor accepts; actors
-            without a veto have ``[-inf, inf]``.
-    """
-
-    actors: tuple[str, ...]
-    position: FloatArray
-    salience: FloatArray
-    capability: FloatArray
-    scale: tuple[float, float]
-    status_quo: FloatArray
-    veto: FloatArray
-
-    @property
-    def n_draws(self) -> int:
-        return int(self.position.shape[0])
-
-    @property
-    def n_actors(self) -> int:
-        return int(self.position.shape[1])
-
-    @property
-    def span(self) -> float:
-        return float(self.scale[1] - self.scale[0])
-
-    @property
-    def weight(self) -> FloatArray:
-        """``(D, n)`` bargaining weight ``c_i s_i``."""
-        return self.capability * self.salience
-
-    @property
-    def has_veto(self) -> NDArray[np.bool_]:
-        return np.isfinite(self.veto).any(axis=1)
-
-    @classmethod
-    def from_points(
-        cls,
-        position: Any,
-        salience: Any,
-        capability: Any,
-        *,
-        scale: tuple[float, float] = (0.0, 100.0),
-        status_quo: float | None = None,
-        actors: tuple[str, ...] | None = None,
-        veto: Any = None,
-    ) -> BargainingProblem:
-        """Build a one-draw (or batched, if 2-D arrays are given) problem."""
-        pos = np.atleast_2d(np.asarray(position, dtype=float))
-        sal = np.broadcast_to(np.atleast_2d(np.asarray(salience, dtype=float)), pos.shape).copy()
-        cap = np.broadcast_to(np.atleast_2d(np.asarray(capability, dtype=float)), pos.shape).copy()
-        n = pos.shape[1]
-        sq = np.full(pos.shape[0], scale[0] if status_quo is None else status_quo, dtype=float)
-        ids = actors if actors is not None else tuple(f"a{i}" for i in range(n))
-        v = np.tile([-np.inf, np.inf], (n, 1)) if veto is None else np.asarray(veto, dtype=float)
-        return cls(ids, pos, sal, cap, (float(scale[0]), float(scale[1])), sq, v)
-
-
-@dataclass(frozen=True)
-class BargainingResult:
-    """What a bargaining engine returns.
-
-    Attributes:
-        engine: the engine's registered name.
-        forecast: ``(D,)`` the predicted outcome on the issue's scale.
-        trajectory: ``(D, R + 1, n)`` positions by round (round 0 = input), or
-            ``None`` for one-shot engines.
-        forecast_by_round: ``(D, R + 1)`` the forecast after each round, or ``None``.
-        details: engine-specific named arrays (documented by each engine).
-    """
-
-    engine: str
-    forecast: FloatArray
-    trajectory: FloatArray | None = None
-    forecast_by_round: FloatArray | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
+P = TypeVar("P")
+R = TypeVar("R")
 
 
 def apply_veto(outcome: FloatArray, status_quo: FloatArray, veto: FloatArray) -> FloatArray:
@@ -127,6 +55,26 @@ def apply_veto(outcome: FloatArray, status_quo: FloatArray, veto: FloatArray) ->
     return np.clip(outcome, low, high)
 
 
+def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
+    """``(D,)`` weighted mean of ``x`` ``(D, n)`` with weights ``w`` ``(D, n)``."""
+    total = w.sum(axis=-1)
+    return np.where(total > 0, (w * x).sum(axis=-1) / np.where(total > 0, total, 1.0), x.mean(axis=-1))
+
+
+def weighted_median(x: FloatArray, w: FloatArray) -> FloatArray:
+    """``(D,)`` the position where cumulative weight (by position) first reaches half the total.
+
+    Ties in position keep the actors' order (stable sort); with zero total
+    weight every actor counts equally.
+    """
+    w = np.where(w.sum(axis=-1, keepdims=True) > 0, w, 1.0)
+    order = np.argsort(x, axis=-1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=-1)
+    cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
+    k = np.argmax(cum >= 0.5 * cum[..., -1:] * (1 - 1e-12), axis=-1)
+    return np.take_along_axis(xs, k[..., None], axis=-1)[..., 0]
+
+
 class BargainingEngine(Protocol):
     """``run(problem, detail=True)``: ``detail=False`` skips per-round diagnostics (for Monte Carlo)."""
 
@@ -134,23 +82,70 @@ class BargainingEngine(Protocol):
 
 
 @dataclass(frozen=True)
-class EngineSpec:
-    """What an engine is, declared as data.
+class EngineSpec(Generic[P, R]):
+    """What an engine is and what it needs, declared as data.
 
     Attributes:
         name: registry key, used on the command line.
         title: one line for people.
-        kind: which input it takes (``"bargaining"``: one issue at a time).
-        rounds: whether it produces a round-by-round trajectory.
-        stochastic: whether it needs random draws beyond the input sampling.
-        run: the engine function.
+        kind: ``"bargaining"``, ``"multi-issue"``, ``"dynamics"`` or ``"crisis"`` (see the module docstring).
+        run: ``run(problem, *, detail=True) -> result``; ``detail=False`` may skip diagnostics
+            (per-round or per-month paths) that Monte Carlo does not need.
+        problem: the problem type ``run`` takes.
+        result: the result type ``run`` returns.
+        inputs: the fields of ``problem`` the engine reads.
+        outputs: the fields of ``result`` it fills.
         reference: the paper it implements.
+        rounds: whether it produces a round-by-round (or month-by-month) trajectory.
+        stochastic: whether it draws random numbers beyond the input sampling (then the
+            problem carries the seed).
+        batched: whether every array of problem and result has a leading draw axis on
+            which draws are independent (a run of ``2 + 3`` draws equals one of ``5``).
     """
 
     name: str
     title: str
     kind: str
-    rounds: bool
-    stochastic: bool
-    run: BargainingEngine
+    run: Callable[..., R]
+    problem: type[P]
+    result: type[R]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
     reference: str
+    rounds: bool = False
+    stochastic: bool = False
+    batched: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"engine {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        for name in self.inputs:
+            if name not in getattr(self.problem, "__dataclass_fields__", {}):
+                raise ValueError(f"engine {self.name!r}: input {name!r} is not a field of {self.problem.__name__}")
+        for name in self.outputs:
+            if name not in getattr(self.result, "__dataclass_fields__", {}):
+                raise ValueError(f"engine {self.name!r}: output {name!r} is not a field of {self.result.__name__}")
+
+    def __call__(self, problem: P, *, detail: bool = True) -> R:
+        """Run the engine on ``problem`` (checked to be of the declared type)."""
+        if not isinstance(problem, self.problem):
+            raise TypeError(f"engine {self.name!r} takes a {self.problem.__name__}, got {type(problem).__name__}")
+        return self.run(problem, detail=detail)
+
+
+#: The spec of a one-issue bargaining engine.
+BargainingSpec = EngineSpec[BargainingProblem, BargainingResult]
+
+
+def describe(spec: EngineSpec[Any, Any]) -> dict[str, Any]:
+    """Plain data about an engine (for ``standoff engines`` and the web API)."""
+    return {
+        "name": spec.name,
+        "title": spec.title,
+        "kind": spec.kind,
+        "inputs": list(spec.inputs),
+        "outputs": list(spec.outputs),
+        "rounds": spec.rounds,
+        "stochastic": spec.stochastic,
+        "reference": spec.reference,
+    }

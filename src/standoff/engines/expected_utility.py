@@ -86,8 +86,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto
-from standoff.engines.baselines import weighted_mean, weighted_median
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
+from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, weighted_mean, weighted_median
 from standoff.engines.registry import register
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
@@ -468,14 +468,18 @@ def expected_utility(
     )
 
 
-register(
+#: The engine's declaration, registered on import.
+SPEC: EngineSpec[BargainingProblem, BargainingResult] = register(
     EngineSpec(
-        "expected_utility",
-        "Expected-utility model (Bueno de Mesquita)",
-        "bargaining",
-        True,
-        False,
-        expected_utility,
-        "Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
+        name="expected_utility",
+        title="Expected-utility model (Bueno de Mesquita)",
+        kind=BARGAINING,
+        run=expected_utility,
+        problem=BargainingProblem,
+        result=BargainingResult,
+        inputs=("position", "salience", "capability", "scale", "status_quo", "veto"),
+        outputs=("forecast", "trajectory", "forecast_by_round", "details"),
+        reference="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
+        rounds=True,
     )
 )

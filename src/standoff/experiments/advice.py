@@ -135,8 +135,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from standoff import __version__
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 from standoff.engines import get
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray
+from standoff.engines.base import EngineSpec
 from standoff.engines.deterrence import DeterrenceParams
 from standoff.engines.expected_utility import OFFER_NAMES
 from standoff.experiments.montecarlo import chunks

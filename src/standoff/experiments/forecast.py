@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from standoff import __version__
-from standoff.engines import BargainingProblem, available, get
-from standoff.engines.base import BargainingResult
+from standoff.core.problems import BargainingProblem, BargainingResult
+from standoff.engines import get, issue_engines, run_issues
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
 from standoff.experiments.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
@@ -136,35 +136,32 @@ def forecast(
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
-    specs = [get(e) for e in engines] if engines else available("bargaining") + available("multi-issue")
+    issue_names = {s.name for s in issue_engines()}
+    unknown = [e for e in engines or () if e not in issue_names]
+    if unknown:
+        get(unknown[0])  # an unknown name raises KeyError listing the known ones
+        raise ValueError(f"{', '.join(unknown)}: not an issue engine; choose from {', '.join(sorted(issue_names))}")
+    specs = [get(e) for e in engines] if engines else issue_engines()
     if draws is not None and (seed is None or draws < 1):
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
     point = compile_scenario(sc)
     names = [s.name for s in specs]
-    sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress, client)  # type: ignore[arg-type]
+    sampled = None if draws is None or seed is None else engine_draws(sc, names, draws, seed, progress, client)
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}
-    joint = {s.name: s.run(point.problems) for s in specs if s.kind == "multi-issue"}  # type: ignore[arg-type]
+    point_results = {s.name: run_issues(s, point.problems) for s in specs}
     free_problems = {i: replace(p, veto=np.tile((-np.inf, np.inf), (p.n_actors, 1))) for i, p in point.problems.items()}
-    joint_free = {n: get(n).run(free_problems, detail=False) for n in joint}  # type: ignore[arg-type]
+    vetoed = any(p.has_veto.any() for p in point.problems.values())
+    free_results = {s.name: run_issues(s, free_problems, detail=False) for s in specs} if vetoed else {}
     issues = []
     for issue in sc.issues:
         problem = point.problems.get(issue.id)
         if problem is None:
             continue
-        results = {s.name: joint[s.name][issue.id] if s.name in joint else s.run(problem) for s in specs}
+        results = {s.name: point_results[s.name][issue.id] for s in specs}
         free = None
         if problem.has_veto.any():
-            free = {
-                s.name: float(
-                    (
-                        joint_free[s.name][issue.id]
-                        if s.name in joint
-                        else s.run(free_problems[issue.id], detail=False)
-                    ).forecast[0]
-                )
-                for s in specs
-            }
+            free = {s.name: float(free_results[s.name][issue.id].forecast[0]) for s in specs}
         intervals = {}
         if sampled is not None:
             for name, values in sampled[issue.id].items():

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from standoff.engines import get
-from standoff.engines.base import FloatArray
+from standoff.core.problems import FloatArray
+from standoff.engines import get, run_issues
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
 
@@ -66,17 +66,11 @@ def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence
     """Every engine's forecast on every draw of compiled arrays: ``{issue: {engine: (D,)}}``.
 
     One-issue engines run issue by issue; multi-issue engines once over all issues."""
-    chosen = arrays.problems if issues is None else {i: arrays.problems[i] for i in issues}
+    chosen = list(arrays.problems) if issues is None else [i for i in issues if i in arrays.problems]
     out: Forecasts = {i: {} for i in chosen}
     for e in engines:
-        spec = get(e)
-        if spec.kind == "multi-issue":
-            for issue, result in spec.run(arrays.problems, detail=False).items():  # type: ignore[arg-type]
-                if issue in out:
-                    out[issue][e] = result.forecast
-        else:
-            for issue, p in chosen.items():
-                out[issue][e] = spec.run(p, detail=False).forecast
+        for issue, result in run_issues(get(e), arrays.problems, detail=False, only=chosen).items():
+            out[issue][e] = result.forecast
     return out
 
 

@@ -52,8 +52,10 @@ def question_forecasts(
         engines = sorted({s.engine for _, s in static})
         values = engine_draws(sc, engines, draws, seed)
         for q, s in static:
-            x = values[s.issue][s.engine]  # type: ignore[index]
-            hit = x <= s.threshold if s.output == "issue_at_most" else x >= s.threshold  # type: ignore[operator]
+            if s.issue is None or s.threshold is None:  # the scenario's validation rules this out
+                raise ValueError(f"question source {s.engine}/{s.output} needs an issue and a threshold")
+            x = values[s.issue][s.engine]
+            hit = x <= s.threshold if s.output == "issue_at_most" else x >= s.threshold
             out.append(QuestionForecast(q, s, float(np.mean(hit))))
     order = {id(q): k for k, q in enumerate(sc.questions)}
     return sorted(out, key=lambda f: order[id(f.question)])

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from standoff.engines.base import FloatArray
+from standoff.core.problems import FloatArray
 from standoff.experiments.forecast import EngineForecast, Forecast, Interval, IssueForecast, forecast
 from standoff.experiments.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario

@@ -1,7 +1,7 @@
 """A validated scenario compiled to arrays: the engines' input.
 
 Scenario → :class:`ScenarioArrays`: per issue a
-:class:`~standoff.engines.base.BargainingProblem` with a leading draw axis.
+:class:`~standoff.core.problems.BargainingProblem` with a leading draw axis.
 ``draws=None`` gives the point run (``D = 1``, every number at its ``value``);
 ``draws=N`` samples every uncertain number ``N`` times; ``fixed`` gives chosen
 values for named inputs (sensitivity designs), the others at their point value
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from standoff.engines.base import BargainingProblem, FloatArray
+from standoff.core.problems import BargainingProblem, FloatArray
 from standoff.scenario.model import Quantity, Scenario
 
 
