@@ -22,7 +22,10 @@ each other).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -101,6 +104,10 @@ class EngineSpec(Generic[P, R]):
             problem carries the seed).
         batched: whether every array of problem and result has a leading draw axis on
             which draws are independent (a run of ``2 + 3`` draws equals one of ``5``).
+        kernels: returns the engine's entry Numba kernels (without compiling them), or
+            ``None`` for engines without compiled kernels; used to tell people, once,
+            that a first run compiles them (:func:`announce_compilation`).
+        compile_seconds: about how long compiling them takes (CPU seconds, for the notice).
     """
 
     name: str
@@ -115,6 +122,8 @@ class EngineSpec(Generic[P, R]):
     rounds: bool = False
     stochastic: bool = False
     batched: bool = True
+    kernels: Callable[[], Sequence[Any]] | None = None
+    compile_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -130,7 +139,55 @@ class EngineSpec(Generic[P, R]):
         """Run the engine on ``problem`` (checked to be of the declared type)."""
         if not isinstance(problem, self.problem):
             raise TypeError(f"engine {self.name!r} takes a {self.problem.__name__}, got {type(problem).__name__}")
+        if self.kernels is not None and self.name not in _announced:
+            announce_compilation(self)
         return self.run(problem, detail=detail)
+
+
+def _stderr_notice(spec: EngineSpec[Any, Any]) -> None:
+    what = spec.name.replace("_", "-")
+    print(
+        f"compiling the {what} kernels (first run only, ~{spec.compile_seconds:.0f} s)...", file=sys.stderr, flush=True
+    )
+
+
+#: Called with an engine's spec before its kernels compile for the first time on this
+#: machine (Numba's cache holds none of them); prints a line to stderr. Set to ``None`` to stay quiet.
+compile_notice: Callable[[EngineSpec[Any, Any]], None] | None = _stderr_notice
+
+_announced: set[str] = set()
+_announce_lock = threading.Lock()
+
+
+def kernels_cached(kernels: Sequence[Any]) -> bool:
+    """Whether Numba has these kernels already: compiled in this process, or in its on-disk cache.
+
+    Cheap: looks for each kernel's cache index file, compiles nothing. Kernels
+    without an on-disk cache (``cache=False``, or not Numba dispatchers) count
+    as cached: there is nothing to announce for them.
+    """
+    for kernel in kernels:
+        if getattr(kernel, "signatures", None):
+            continue
+        index = getattr(getattr(getattr(kernel, "_cache", None), "_cache_file", None), "_index_path", None)
+        if index is not None and not os.path.exists(index):
+            return False
+    return True
+
+
+def announce_compilation(spec: EngineSpec[Any, Any]) -> bool:
+    """Tell :data:`compile_notice` (once per engine and process) if ``spec``'s kernels are about to compile.
+
+    Returns whether a notice was given.
+    """
+    with _announce_lock:
+        if spec.name in _announced or spec.kernels is None:
+            return False
+        _announced.add(spec.name)
+        if kernels_cached(spec.kernels()) or compile_notice is None:
+            return False
+        compile_notice(spec)
+        return True
 
 
 #: The spec of a one-issue bargaining engine.

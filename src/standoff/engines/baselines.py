@@ -29,7 +29,6 @@ import numpy as np
 
 from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, weighted_mean, weighted_median
-from standoff.engines.registry import register
 
 __all__ = ["compromise", "median", "nash", "nash_solution", "weighted_mean", "weighted_median"]
 
@@ -74,18 +73,16 @@ _INPUTS = ("position", "salience", "capability", "status_quo", "veto")
 def _spec(
     name: str, title: str, run: Callable[..., BargainingResult], reference: str
 ) -> EngineSpec[BargainingProblem, BargainingResult]:
-    return register(
-        EngineSpec(
-            name=name,
-            title=title,
-            kind=BARGAINING,
-            run=run,
-            problem=BargainingProblem,
-            result=BargainingResult,
-            inputs=_INPUTS,
-            outputs=("forecast",),
-            reference=reference,
-        )
+    return EngineSpec(
+        name=name,
+        title=title,
+        kind=BARGAINING,
+        run=run,
+        problem=BargainingProblem,
+        result=BargainingResult,
+        inputs=_INPUTS,
+        outputs=("forecast",),
+        reference=reference,
     )
 
 

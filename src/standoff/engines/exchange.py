@@ -1124,5 +1124,7 @@ SPEC: EngineSpec[IssuesProblem, IssuesResult] = EngineSpec(
     inputs=("issues",),
     outputs=("issues",),
     rounds=True,
+    kernels=lambda: (_simulate,),
+    compile_seconds=17,
     reference="Stokman & van Oosten 1994, in Bueno de Mesquita & Stokman (eds.), European Community Decision Making",
 )

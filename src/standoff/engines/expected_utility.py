@@ -88,7 +88,6 @@ from numpy.typing import NDArray
 
 from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, weighted_mean, weighted_median
-from standoff.engines.registry import register
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 OFFER_NAMES = ("none", "confrontation", "compromise", "capitulation")
@@ -468,18 +467,18 @@ def expected_utility(
     )
 
 
-#: The engine's declaration, registered on import.
-SPEC: EngineSpec[BargainingProblem, BargainingResult] = register(
-    EngineSpec(
-        name="expected_utility",
-        title="Expected-utility model (Bueno de Mesquita)",
-        kind=BARGAINING,
-        run=expected_utility,
-        problem=BargainingProblem,
-        result=BargainingResult,
-        inputs=("position", "salience", "capability", "scale", "status_quo", "veto"),
-        outputs=("forecast", "trajectory", "forecast_by_round", "details"),
-        reference="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
-        rounds=True,
-    )
+#: The engine's declaration; the registry's loader registers it.
+SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
+    name="expected_utility",
+    title="Expected-utility model (Bueno de Mesquita)",
+    kind=BARGAINING,
+    run=expected_utility,
+    problem=BargainingProblem,
+    result=BargainingResult,
+    inputs=("position", "salience", "capability", "scale", "status_quo", "veto"),
+    outputs=("forecast", "trajectory", "forecast_by_round", "details"),
+    reference="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
+    rounds=True,
+    kernels=lambda: (_round,),
+    compile_seconds=6,
 )

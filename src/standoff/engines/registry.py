@@ -76,11 +76,17 @@ def _load_builtin() -> None:
     if _LOADED:
         return
     _LOADED = True
-    # Importing baselines and expected utility registers their engines; the others declare a SPEC.
-    from standoff.engines import adapters, baselines, deterrence, exchange, expected_utility, smp  # noqa: F401
+    # Each module declares its engines; registering them here fixes the order they are listed in.
+    from standoff.engines import adapters, baselines, deterrence, exchange, expected_utility, smp
 
-    register(smp.SPEC)
-    register(exchange.SPEC)
-    register(deterrence.SPEC)
-    for spec in adapters.CRISIS_SPECS:
+    for spec in (
+        baselines.COMPROMISE,
+        baselines.MEDIAN,
+        baselines.NASH,
+        expected_utility.SPEC,
+        smp.SPEC,
+        exchange.SPEC,
+        deterrence.SPEC,
+        *adapters.CRISIS_SPECS,
+    ):
         register(spec)

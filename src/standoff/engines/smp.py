@@ -799,5 +799,7 @@ SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
     inputs=("position", "salience", "capability", "scale", "status_quo", "veto"),
     outputs=("forecast", "trajectory", "forecast_by_round", "details"),
     rounds=True,
+    kernels=lambda: (_run,),
+    compile_seconds=8,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
 )

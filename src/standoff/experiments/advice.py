@@ -658,7 +658,7 @@ def _unblocked(spec: EngineSpec, problem: BargainingProblem, result: BargainingR
     if result.forecast_by_round is not None:
         return result.forecast_by_round[:, -1]
     free = replace(problem, veto=np.tile((-np.inf, np.inf), (problem.n_actors, 1)))
-    return spec.run(free, detail=False).forecast
+    return spec(free, detail=False).forecast
 
 
 # --------------------------------------------------------------------------------------------
@@ -875,7 +875,7 @@ def advice_subjects(scenario: Scenario, mediator: str = MEDIATOR) -> list[str]:
 
 def _point_forecasts(point: ScenarioArrays, specs: list[EngineSpec], issues: list[str]) -> dict[str, dict[str, float]]:
     """Issue → engine → the point-run forecast."""
-    return {i: {s.name: float(s.run(point.problems[i], detail=False).forecast[0]) for s in specs} for i in issues}
+    return {i: {s.name: float(s(point.problems[i], detail=False).forecast[0]) for s in specs} for i in issues}
 
 
 def _reason(move: Move, gain: float, se: float, partner_gain: float | None, goal: str) -> str:
@@ -963,7 +963,7 @@ class _Runner:
         stack = _stack(blocks)
         dc = blocks[0].n_draws
         for spec in self.specs:
-            result = spec.run(stack, detail=False)
+            result = spec(stack, detail=False)
             outs = [(self.forecast[spec.name][issue], result.forecast)]
             if self.need_raw:
                 outs.append((self.raw[spec.name][issue], _unblocked(spec, stack, result)))
@@ -1030,7 +1030,7 @@ def _detailed(spec: EngineSpec, blocks: list[BargainingProblem], span: float) ->
     stack = _stack(blocks)
     k, dc = len(blocks), blocks[0].n_draws
     eu = spec.name == EU
-    result = spec.run(stack, detail=eu)
+    result = spec(stack, detail=eu)
     raw = _unblocked(spec, stack, result)
     blocked = (np.abs(raw - result.forecast) > DEAL_TOL * span).reshape(k, dc)
     f = result.forecast.reshape(k, dc)
