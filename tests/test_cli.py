@@ -54,7 +54,14 @@ def test_forecast_briefing_and_monte_carlo():
     again = runner.invoke(app, ["forecast", MINI, "--draws", "200", "--seed", "3", "--json"])
     first = json.loads(again.stdout)["issues"][0]["engines"]["expected_utility"]["draws"]
     second = standoff.forecast(MINI, draws=200, seed=3).issues[0].engines["expected_utility"].draws
-    assert first == {"median": second.median, "low": second.low, "high": second.high, "level": second.level}
+    assert second is not None and first["statistic"] == "median"
+    assert first == {
+        "estimate": second.median,
+        "low": second.low,
+        "high": second.high,
+        "level": 0.9,
+        "statistic": "median",
+    }
 
 
 def test_forecast_refuses_an_invalid_scenario(tmp_path: Path):

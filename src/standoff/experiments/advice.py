@@ -135,6 +135,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from standoff import __version__
+from standoff.core.intervals import Interval
 from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 from standoff.engines import get
 from standoff.engines.base import EngineSpec
@@ -165,15 +166,6 @@ _NO_JSON = {"json": False}
 # --------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A quantity over Monte Carlo draws: its mean and central interval (``level``)."""
-
-    mean: float
-    low: float
-    high: float
 
 
 @dataclass(frozen=True)
@@ -209,9 +201,9 @@ class IssueEffect:
 
     issue: str
     engine: str
-    before: Summary
-    after: Summary
-    change: Summary
+    before: Interval
+    after: Interval
+    change: Interval
     blocked_before: float
     blocked_after: float
 
@@ -222,7 +214,7 @@ class Response:
 
     issue: str
     actor: str
-    shift: Summary
+    shift: Interval
     moved_share: float
 
 
@@ -313,7 +305,7 @@ class MoveResult:
     reason: str
     partner_gain: float | None
     open_change: float | None
-    stated: dict[str, Summary]
+    stated: dict[str, Interval]
     explanation: Explanation | None = None
     policy: PolicyEffect | None = None
     draws: Mapping[str, FloatArray] = field(default_factory=dict, repr=False, compare=False, metadata=_NO_JSON)
@@ -363,7 +355,7 @@ class Baseline:
     ``open_issues`` (deal objective): issue → share of draws and engines in which no veto binds.
     """
 
-    forecasts: dict[str, dict[str, Summary]]
+    forecasts: dict[str, dict[str, Interval]]
     point: dict[str, dict[str, float]]
     objective: float
     objective_se: float
@@ -430,9 +422,8 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def _summary(x: FloatArray, level: float) -> Summary:
-    q = np.quantile(x, [(1 - level) / 2, (1 + level) / 2])
-    return Summary(float(np.mean(x)), float(q[0]), float(q[1]))
+def _summary(x: FloatArray, level: float) -> Interval:
+    return Interval.of_draws(x, level, "mean")
 
 
 def _se(x: FloatArray) -> float:

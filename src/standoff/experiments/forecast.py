@@ -2,8 +2,12 @@
 
 The point run uses every input at its value; with ``draws`` the uncertain
 inputs are sampled (seeded, reproducible) and each engine's forecast comes
-with its median and an interval over the draws. Results are named dataclasses
-with a ``to_dict`` for JSON; presentation lives in :mod:`standoff.presentation.briefing`.
+with its median and an interval over the draws
+(:class:`~standoff.core.intervals.Interval`), and the forecast keeps every
+draw's value (:attr:`Forecast.values`) for plots and further summaries, so
+nothing needs to run the draws again. Results are named dataclasses with a
+``to_dict`` for JSON (without the per-draw values); presentation lives in
+:mod:`standoff.presentation.briefing`.
 """
 
 from __future__ import annotations
@@ -17,23 +21,14 @@ from typing import Any
 import numpy as np
 
 from standoff import __version__
-from standoff.core.problems import BargainingProblem, BargainingResult
+from standoff.core.intervals import Interval
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 from standoff.engines import get, issue_engines, run_issues
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
 from standoff.experiments.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import compile_scenario
 from standoff.scenario.coverage import coverage
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Monte Carlo summary of one forecast: median and a central interval."""
-
-    median: float
-    low: float
-    high: float
-    level: float
 
 
 @dataclass(frozen=True)
@@ -100,13 +95,22 @@ class Forecast:
     inputs_quoted: int
     inputs_judgment_only: int
     made_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    values: dict[str, dict[str, FloatArray]] | None = field(default=None, repr=False, compare=False)
+    """With draws: issue id → engine → ``(draws,)`` the forecast on every draw (``None`` for a point run)."""
 
     def issue(self, issue_id: str) -> IssueForecast:
         return next(i for i in self.issues if i.issue == issue_id)
 
+    def draw_values(self, issue_id: str, engine: str) -> FloatArray:
+        """``(draws,)`` an engine's forecast of an issue on every draw."""
+        if self.values is None:
+            raise ValueError("a point forecast has no draws; forecast with draws= and a seed")
+        return self.values[issue_id][engine]
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON (anchor keys as strings)."""
-        out = asdict(self)
+        """Plain data for JSON (anchor keys as strings; per-draw values left out)."""
+        out = asdict(replace(self, values=None))
+        del out["values"]
         for issue in out["issues"]:
             issue["anchors"] = {f"{k:g}": v for k, v in issue["anchors"].items()}
         return out
@@ -165,8 +169,7 @@ def forecast(
         intervals = {}
         if sampled is not None:
             for name, values in sampled[issue.id].items():
-                q = np.quantile(values, [0.5, (1 - level) / 2, (1 + level) / 2])
-                intervals[name] = Interval(float(q[0]), float(q[1]), float(q[2]), level)
+                intervals[name] = Interval.of_draws(values, level, "median")
         engines_out = {
             s.name: _engine_forecast(
                 s.name, s.title, results[s.name], issue.scale.label, intervals.get(s.name), free and free[s.name]
@@ -210,6 +213,7 @@ def forecast(
         inputs_total=cov.total,
         inputs_quoted=cov.quoted,
         inputs_judgment_only=len(cov.judgment_only),
+        values=sampled,
     )
 
 
