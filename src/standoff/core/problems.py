@@ -104,7 +104,7 @@ class BargainingProblem:
 
     @property
     def has_veto(self) -> NDArray[np.bool_]:
-        return np.isfinite(self.veto).any(axis=1)
+        return np.asarray(np.isfinite(self.veto).any(axis=1))
 
     @classmethod
     def from_points(

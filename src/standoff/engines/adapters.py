@@ -17,6 +17,7 @@ can list and run them like every other engine:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -75,7 +76,7 @@ class ShiftingPowerProblem:
     delta: FloatArray
     rising_cost: FloatArray
     declining_cost: FloatArray
-    bound: str = "surplus"
+    bound: Literal["surplus", "flow"] = "surplus"
 
     def __post_init__(self) -> None:
         normalise_arrays(self, "p")
@@ -90,8 +91,9 @@ class ShiftingPowerProblem:
 
 def run_shifting_power(problem: ShiftingPowerProblem, detail: bool = True) -> crisis.ShiftingPower:
     """:func:`~standoff.engines.crisis.shifting_power` on a :class:`ShiftingPowerProblem`."""
-    bound = "flow" if problem.bound == "flow" else "surplus"
-    return crisis.shifting_power(problem.p, problem.delta, problem.rising_cost, problem.declining_cost, bound=bound)
+    return crisis.shifting_power(
+        problem.p, problem.delta, problem.rising_cost, problem.declining_cost, bound=problem.bound
+    )
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,12 @@ def forecast(
                 intervals[name] = Interval.of_draws(values, level, "median")
         engines_out = {
             s.name: _engine_forecast(
-                s.name, s.title, results[s.name], issue.scale.label, intervals.get(s.name), free and free[s.name]
+                s.name,
+                s.title,
+                results[s.name],
+                issue.scale.label,
+                intervals.get(s.name),
+                None if free is None else free[s.name],
             )
             for s in specs
         }
