@@ -13,7 +13,8 @@ array. The properties, and the engines they apply to:
   engines declared ``batched``;
 * relabelling the actors permutes the outputs — issue engines;
 * permuting the issues permutes the outputs — multi-issue engines;
-* when every actor holds one position, the forecast is that position — issue engines.
+* when every actor holds one position, the forecast is that position — issue engines;
+* round-based issue engines say, per draw, how many rounds ran and why they stopped.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from standoff.core.problems import BargainingProblem, BargainingResult, IssuesProblem, IssuesResult
+from standoff.core.problems import STOP_NAMES, BargainingProblem, BargainingResult, IssuesProblem, IssuesResult
 from standoff.engines import available, run_issues
 from standoff.engines.adapters import ScreeningProblem, SequentialDemandsProblem, ShiftingPowerProblem
 from standoff.engines.base import BARGAINING, CRISIS, DYNAMICS, MULTI_ISSUE, EngineSpec
@@ -409,3 +410,25 @@ def test_unanimity_gives_the_common_position(spec, data):
     )
     for r in _issue_results(spec, agreed).values():
         np.testing.assert_allclose(r.forecast, common, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("spec", _ids([s for s in ENGINES if s.kind in ISSUE_KINDS]))
+@SETTINGS
+@given(data=st.data())
+def test_round_based_engines_say_how_each_draw_ended(spec, data):
+    problem = data.draw(problems(spec, 3))
+    for r in _issue_results(spec, problem).values():
+        assert r.forecast.shape == (3,) and r.forecast.dtype == np.float64
+        if not spec.rounds:
+            assert r.rounds is None and r.stop is None and r.trajectory is None
+            continue
+        assert r.rounds is not None and r.stop is not None and r.trajectory is not None
+        assert r.rounds.shape == r.stop.shape == (3,) and np.all(r.rounds >= 0)
+        assert set(r.stop.tolist()) <= set(range(len(STOP_NAMES)))
+        assert r.trajectory.shape[0] == 3 and r.trajectory.shape[1] >= int(r.rounds.max()) + 1
+
+
+def test_the_stop_names_are_shared():
+    from standoff.engines import expected_utility
+
+    assert expected_utility.STOP_NAMES == STOP_NAMES

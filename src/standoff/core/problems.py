@@ -129,6 +129,11 @@ class BargainingProblem:
         return cls(ids, pos, sal, cap, (float(scale[0]), float(scale[1])), sq, v)
 
 
+#: Why a round-based engine stopped (``BargainingResult.stop``): positions settled, the
+#: forecast stayed put for a few rounds, or the round cap was reached.
+STOP_NAMES = ("settled", "stable", "cap")
+
+
 @dataclass(frozen=True)
 class BargainingResult:
     """What a bargaining engine returns.
@@ -139,7 +144,9 @@ class BargainingResult:
         trajectory: ``(D, R + 1, n)`` positions by round (round 0 = input), or
             ``None`` for one-shot engines.
         forecast_by_round: ``(D, R + 1)`` the forecast after each round, or ``None``.
-        details: engine-specific named arrays (documented by each engine).
+        details: engine-specific diagnostics, named arrays documented by each engine.
+        rounds: ``(D,)`` rounds run per draw (round-based engines), or ``None``.
+        stop: ``(D,)`` why each draw stopped, an index into :data:`STOP_NAMES`, or ``None``.
     """
 
     engine: str
@@ -147,6 +154,8 @@ class BargainingResult:
     trajectory: FloatArray | None = None
     forecast_by_round: FloatArray | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    rounds: IntArray | None = None
+    stop: IntArray | None = None
 
 
 @dataclass(frozen=True)

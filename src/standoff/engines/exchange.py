@@ -1110,6 +1110,8 @@ def run_issues(problem: IssuesProblem, detail: bool = True) -> IssuesResult:
             trajectory=result.position[:, :, rows, k] if detail else None,
             forecast_by_round=by_round if detail else None,
             details={"rounds": np.full(d, by_round.shape[1] - 1), "stop": np.full(d, 2)},
+            rounds=np.full(d, by_round.shape[1] - 1),
+            stop=np.full(d, 2),
         )
     return IssuesResult("exchange", out)
 

@@ -464,6 +464,8 @@ def expected_utility(
         trajectory=np.stack(path, axis=1),
         forecast_by_round=details["median_by_round"],  # type: ignore[arg-type]
         details=details,
+        rounds=rounds,
+        stop=stop,
     )
 
 

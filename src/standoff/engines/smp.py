@@ -784,6 +784,8 @@ def run(problem: BargainingProblem, detail: bool = True) -> BargainingResult:
         trajectory=low + span * result.trajectory[..., 0],
         forecast_by_round=low + span * expected if detail else None,
         details=details,
+        rounds=result.n_turns.copy(),
+        stop=np.where(result.stop_reason == STOP_CONVERGED, 0, 2),
     )
 
 

@@ -22,9 +22,9 @@ import numpy as np
 
 from standoff import __version__
 from standoff.core.intervals import Interval
-from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
+from standoff.core.problems import STOP_NAMES, BargainingProblem, BargainingResult, FloatArray
 from standoff.engines import get, issue_engines, run_issues
-from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
+from standoff.engines.expected_utility import OFFER_NAMES
 from standoff.experiments.montecarlo import engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import compile_scenario
@@ -232,9 +232,9 @@ def _engine_forecast(
 ) -> EngineForecast:
     value = float(r.forecast[0])
     rounds = stop = by_round = positions = None
-    if r.trajectory is not None and r.forecast_by_round is not None:
-        rounds = int(r.details["rounds"][0])
-        stop = STOP_NAMES[int(r.details["stop"][0])]
+    if r.trajectory is not None and r.forecast_by_round is not None and r.rounds is not None and r.stop is not None:
+        rounds = int(r.rounds[0])
+        stop = STOP_NAMES[int(r.stop[0])]
         by_round = r.forecast_by_round[0, : rounds + 1].tolist()
         positions = r.trajectory[0, : rounds + 1].tolist()
     return EngineForecast(name, title, value, label(value), rounds, stop, by_round, positions, draws, without_vetoes)
@@ -249,10 +249,10 @@ def _pushing(p: BargainingProblem, top: int = 4) -> list[tuple[str, float]]:
 
 def _moves(p: BargainingProblem, r: BargainingResult) -> list[Move]:
     """Every offer taken in the point run of the expected-utility model."""
-    if "partner" not in r.details:
+    if "partner" not in r.details or r.trajectory is None or r.rounds is None:
         return []
-    partner, offer, traj = r.details["partner"][0], r.details["offer"][0], r.trajectory[0]  # type: ignore[index]
-    rounds = int(r.details["rounds"][0])
+    partner, offer, traj = r.details["partner"][0], r.details["offer"][0], r.trajectory[0]
+    rounds = int(r.rounds[0])
     moves = []
     for t in range(rounds):
         for i, j in enumerate(partner[t]):
