@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
-from standoff.engines.base import BargainingProblem  # noqa: E402
+from standoff.core.problems import BargainingProblem  # noqa: E402
 from standoff.engines.expected_utility import EUSettings, expected_utility  # noqa: E402
 
 # Floating-point operations per ordered pair of actors and round, counted in the kernel

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from standoff.engines.base import BargainingProblem
+from standoff.core.problems import BargainingProblem
 from standoff.engines.exchange import ExchangeProblem
 
 

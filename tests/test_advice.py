@@ -280,15 +280,31 @@ def test_advise_command(tmp_path: Path):
     res = CliRunner().invoke(app, ["advise", str(path), "--actor", "a", "--draws", "4"])
     assert res.exit_code == 0 and "No move is advised" in res.stdout
     res = CliRunner().invoke(app, ["advise", str(path), "--actor", "nobody", "--objective", "utility"])
-    assert res.exit_code == 2 and "unknown actor 'nobody'" in res.stderr
+    assert res.exit_code == 2 and "unknown actor 'nobody'" in res.stderr and "(known: a, b, c)" in res.stderr
     res = CliRunner().invoke(app, ["advise", str(path), "--actor", "envoy", "--draws", "4", "--top", "2"])
     assert res.exit_code == 0, res.stderr
     assert "envoy (a mediator from outside the scenario)" in res.stdout and "P(deal)" in res.stdout
-    # without --actor the first side of the standoff is advised: here, with no deterrence or crisis
-    # section, the actor with the most capability
-    res = CliRunner().invoke(app, ["advise", str(path), "--draws", "4", "--json"])
-    assert res.exit_code == 0, res.stderr
-    from standoff.experiments.advice import advice_subjects
+
+
+def test_advise_without_an_actor_advises_the_scenarios_subjects(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from standoff.cli import app
+    from standoff.experiments.advice import MEDIATOR, advice_subjects
     from standoff.scenario import load_scenario
 
-    assert json.loads(res.stdout)["actor"] == advice_subjects(load_scenario(path).scenario)[0]
+    path = write(tmp_path, CASE.format(a_veto="", c_veto="", a_pos="", cap_b=""))
+    subjects = advice_subjects(load_scenario(path).scenario)
+    assert "us-administration" not in subjects and subjects[-1] == MEDIATOR
+    res = CliRunner().invoke(app, ["advise", str(path), "--draws", "4", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert [d["actor"] for d in json.loads(res.stdout)] == subjects
+    clash = (
+        path.read_text(encoding="utf-8")
+        .replace("id: c,", f"id: {MEDIATOR},")
+        .replace("actor: c,", f"actor: {MEDIATOR},")
+    )
+    taken = tmp_path / "clash.yaml"
+    taken.write_text(clash, encoding="utf-8")
+    res = CliRunner().invoke(app, ["advise", str(taken), "--draws", "4"])
+    assert res.exit_code == 2 and f"Pass --actor, one of: a, b, {MEDIATOR}" in res.stderr, res.stderr

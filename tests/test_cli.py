@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 import standoff
 from standoff.cli import app
-from standoff.engines import available
+from standoff.engines import available, issue_engines
 
 MINI = str(Path(__file__).parent / "data" / "mini.yaml")
 runner = CliRunner()
@@ -30,7 +30,7 @@ def test_forecast_json_matches_the_library():
     direct = standoff.forecast(MINI)
     issue = data["issues"][0]
     assert issue["issue"] == "enrichment"
-    names = {s.name for s in available("bargaining") + available("multi-issue")}
+    names = {s.name for s in issue_engines()}
     assert set(issue["engines"]) == names >= {"compromise", "expected_utility", "exchange"}
     for name, e in issue["engines"].items():
         assert e["value"] == direct.issue("enrichment").engines[name].value
@@ -54,7 +54,14 @@ def test_forecast_briefing_and_monte_carlo():
     again = runner.invoke(app, ["forecast", MINI, "--draws", "200", "--seed", "3", "--json"])
     first = json.loads(again.stdout)["issues"][0]["engines"]["expected_utility"]["draws"]
     second = standoff.forecast(MINI, draws=200, seed=3).issues[0].engines["expected_utility"].draws
-    assert first == {"median": second.median, "low": second.low, "high": second.high, "level": second.level}
+    assert second is not None and first["statistic"] == "median"
+    assert first == {
+        "estimate": second.median,
+        "low": second.low,
+        "high": second.high,
+        "level": 0.9,
+        "statistic": "median",
+    }
 
 
 def test_forecast_refuses_an_invalid_scenario(tmp_path: Path):
@@ -70,3 +77,8 @@ def test_evidence_and_engines():
     assert "10 numeric inputs" in res.stdout and "quote              1  (10%)" in res.stdout
     res = runner.invoke(app, ["engines"])
     assert res.exit_code == 0 and "expected_utility" in res.stdout and "Scholz" in res.stdout
+    names = {s.name for s in available()}
+    rows = {w[0]: w[1] for w in map(str.split, res.stdout.splitlines()) if len(w) > 1 and w[0] in names}
+    assert rows == {s.name: s.kind for s in available()}
+    assert {"bargaining", "multi-issue", "dynamics", "crisis"} <= set(rows.values())
+    assert "Fearon 1995" in res.stdout and "Powell 2006" in res.stdout

@@ -11,7 +11,7 @@ from reference.eu_loop import eu_loop
 from reference.published import EMISSIONS_BDM1994
 from strategies import bargaining_problems
 
-from standoff.engines.base import BargainingProblem
+from standoff.core.problems import BargainingProblem
 from standoff.engines.expected_utility import CONFRONTATION, NONE, EUSettings, expected_utility
 
 A = math.sqrt(0.5)

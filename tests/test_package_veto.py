@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.engines.base import BargainingProblem
+from standoff.core.problems import BargainingProblem
 from standoff.engines.winset import PackageVeto, extent, is_point, pivotal, project, win_set
 from standoff.experiments.forecast import forecast
 from standoff.scenario import load_scenario

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference.smp_loop import smp_loop
 
-from standoff.engines.base import BargainingProblem
+from standoff.core.problems import BargainingProblem
 from standoff.engines.smp import (
     SPEC,
     SMPResult,

@@ -78,5 +78,5 @@ def _months_text(x: float) -> str:
     return "—" if x != x else "beyond" if x == float("inf") else f"{x:.0f}"
 
 
-def _rate(r) -> str:  # noqa: ANN001 - a policy.Rate
+def _rate(r) -> str:  # noqa: ANN001 - a core.intervals.Interval of a proportion
     return f"{100 * r.p:.0f}% [{100 * r.low:.0f}, {100 * r.high:.0f}]"

@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.progress import Progress
@@ -454,7 +454,7 @@ def advise(
         str | None,
         typer.Option(
             help="The actor to advise: an actor id, or any other name for a mediator from outside the scenario "
-            "(whose objective is a deal); default: the standoff's first side (the deterrence section's defender)."
+            "(whose objective is a deal). Default: the scenario's advice subjects (its two sides and a mediator)."
         ),
     ] = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
@@ -467,21 +467,42 @@ def advise(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
+    """What an actor can do to move the outcome: its moves ranked by net gain in expected utility.
+
+    Without ``--actor``, every advice subject of the scenario is advised in turn
+    (with ``--json``: a list, one result per subject).
+    """
     from standoff.experiments.advice import advice_subjects
     from standoff.experiments.advice import advise as run_advise
 
     loaded = _load(scenario)
+    ids = [a.id for a in loaded.scenario.actors]
+    if objective not in (None, "utility", "deal"):
+        err.print(f"--objective must be 'utility' or 'deal', got {objective!r}")
+        raise typer.Exit(2)
+    goal: Literal["utility", "deal"] | None = "deal" if objective == "deal" else "utility" if objective else None
     try:
-        actor = actor or advice_subjects(loaded.scenario)[0]
-        with err.status("Weighing moves…"):
-            result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)  # type: ignore[arg-type]
+        actors = [actor] if actor is not None else advice_subjects(loaded.scenario)
+    except ValueError as exc:
+        err.print(f"{exc}. Pass --actor, one of: {', '.join(ids)} (or any other name for a mediator).")
+        raise typer.Exit(2) from None
+    results = []
+    try:
+        for who in actors:
+            with err.status(f"Weighing {who}'s moves…"):
+                results.append(run_advise(loaded, who, issues=issue, draws=draws, seed=seed, objective=goal))
     except ValueError as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        data = [r.to_dict() for r in results]
+        sys.stdout.write(json.dumps(data[0] if actor is not None else data, indent=2) + "\n")
         return
+    for who, result in zip(actors, results, strict=True):
+        _print_advice(who, result, draws, seed, top)
+
+
+def _print_advice(actor: str, result: Any, draws: int, seed: int, top: int) -> None:
     unit = (
         "gain in P(deal) (share of draws and engines)"
         if result.objective == "deal"

@@ -42,12 +42,12 @@ def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or 
 
 @app.command()
 def engines() -> None:
-    """List the registered engines."""
+    """List the registered engines: name, kind, what it is and the paper it implements."""
     from standoff.engines import available
 
-    table = Table("name", "what", "rounds", "reference", box=None)
+    table = Table("name", "kind", "what", "rounds", "reference", box=None)
     for s in available():
-        table.add_row(s.name, s.title, "yes" if s.rounds else "no", s.reference)
+        table.add_row(s.name, s.kind, s.title, "yes" if s.rounds else "no", s.reference)
     out.print(table)
 
 

@@ -23,30 +23,14 @@ player accepts (:func:`standoff.engines.base.apply_veto`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto
-from standoff.engines.registry import register
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
+from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, weighted_mean, weighted_median
 
-
-def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
-    """``(D,)`` weighted mean of ``x`` ``(D, n)`` with weights ``w`` ``(D, n)``."""
-    total = w.sum(axis=-1)
-    return np.where(total > 0, (w * x).sum(axis=-1) / np.where(total > 0, total, 1.0), x.mean(axis=-1))
-
-
-def weighted_median(x: FloatArray, w: FloatArray) -> FloatArray:
-    """``(D,)`` the position where cumulative weight (by position) first reaches half the total.
-
-    Ties in position keep the actors' order (stable sort); with zero total
-    weight every actor counts equally.
-    """
-    w = np.where(w.sum(axis=-1, keepdims=True) > 0, w, 1.0)
-    order = np.argsort(x, axis=-1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=-1)
-    cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
-    k = np.argmax(cum >= 0.5 * cum[..., -1:] * (1 - 1e-12), axis=-1)
-    return np.take_along_axis(xs, k[..., None], axis=-1)[..., 0]
+__all__ = ["compromise", "median", "nash", "nash_solution", "weighted_mean", "weighted_median"]
 
 
 def nash_solution(x: FloatArray, w: FloatArray, sq: FloatArray, iterations: int = 80) -> FloatArray:
@@ -90,30 +74,30 @@ def nash(problem: BargainingProblem, detail: bool = True) -> BargainingResult:
     return BargainingResult("nash", apply_veto(out, problem.status_quo, problem.veto))
 
 
-register(
-    EngineSpec(
-        "compromise",
-        "Compromise model (weighted mean)",
-        "bargaining",
-        False,
-        False,
-        compromise,
-        "Achen 2006, in Thomson et al., The European Union Decides",
+_INPUTS = ("position", "salience", "capability", "status_quo", "veto")
+
+
+def _spec(
+    name: str, title: str, run: Callable[..., BargainingResult], reference: str
+) -> EngineSpec[BargainingProblem, BargainingResult]:
+    return EngineSpec(
+        name=name,
+        title=title,
+        kind=BARGAINING,
+        run=run,
+        problem=BargainingProblem,
+        result=BargainingResult,
+        inputs=_INPUTS,
+        outputs=("forecast",),
+        reference=reference,
     )
+
+
+COMPROMISE = _spec(
+    "compromise",
+    "Compromise model (weighted mean)",
+    compromise,
+    "Achen 2006, in Thomson et al., The European Union Decides",
 )
-register(
-    EngineSpec(
-        "median",
-        "Weighted median (median voter)",
-        "bargaining",
-        False,
-        False,
-        median,
-        "Black 1948; the Condorcet winner in one dimension",
-    )
-)
-register(
-    EngineSpec(
-        "nash", "Nash bargaining solution (asymmetric)", "bargaining", False, False, nash, "Nash 1950; Kalai 1977"
-    )
-)
+MEDIAN = _spec("median", "Weighted median (median voter)", median, "Black 1948; the Condorcet winner in one dimension")
+NASH = _spec("nash", "Nash bargaining solution (asymmetric)", nash, "Nash 1950; Kalai 1977")

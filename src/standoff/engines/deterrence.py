@@ -151,16 +151,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.special import expit
 
-from standoff.engines.base import EngineSpec
+from standoff.core.problems import BoolArray, FloatArray, IntArray
+from standoff.engines.base import DYNAMICS, EngineSpec
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "POLICY_OPTIONS",
     "DeterrenceDraws",
     "DeterrenceParams",
+    "DeterrenceProblem",
     "DeterrenceResult",
     "FirstTestDistribution",
     "PolicyOption",
@@ -179,9 +180,6 @@ __all__ = [
     "simulate_chunk",
 ]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 SeedLike = int | np.integer | np.random.Generator | None
 
 DEFAULT_CHUNK_SIZE = 1024
@@ -1176,13 +1174,40 @@ def first_test_distribution(
     return FirstTestDistribution(pmf=pmf_p.mean(axis=0), survival=surv_p.mean(axis=0), pmf_by_path=pmf_p, seed=seed)
 
 
-SPEC = EngineSpec(
+@dataclass(frozen=True)
+class DeterrenceProblem:
+    """One run of the defiance cycle: the inputs, how many paths, and the seed.
+
+    Attributes:
+        params: the inputs; per-path arrays have ``n_paths`` rows.
+        n_paths: number of paths ``P``.
+        seed: the root seed (int >= 0); see :func:`simulate`.
+        chunk_size: paths per chunk (part of what a seed means).
+    """
+
+    params: DeterrenceParams
+    n_paths: int = 4096
+    seed: int = 0
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+
+def run(problem: DeterrenceProblem, detail: bool = True) -> DeterrenceResult:
+    """:func:`simulate` through the common engine interface; ``detail`` keeps month-by-month paths."""
+    return simulate(problem.params, problem.n_paths, rng=problem.seed, chunk_size=problem.chunk_size, keep_paths=detail)
+
+
+SPEC: EngineSpec[DeterrenceProblem, DeterrenceResult] = EngineSpec(
     name="deterrence",
     title="Deterrence dynamics (the defiance cycle)",
-    kind="deterrence",
-    rounds=False,
+    kind=DYNAMICS,
+    run=run,
+    problem=DeterrenceProblem,
+    result=DeterrenceResult,
+    inputs=("params", "n_paths", "seed", "chunk_size"),
+    outputs=("first_test_month", "tested", "n_tests", "war", "war_month", "capability", "belief", "hazard"),
+    rounds=True,
     stochastic=True,
-    run=simulate,  # type: ignore[arg-type]
+    batched=False,
     reference=(
         "Beta-Bernoulli reputation with decay (Sartori 2005; Weisiger & Yarhi-Milo 2015); "
         "recovery and test decision: Standoff's own formulation"

@@ -144,13 +144,17 @@ from typing import Any, Literal
 
 import numpy as np
 from numba import njit
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from standoff.core.problems import (
+    BargainingResult,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    IssuesProblem,
+    IssuesResult,
+)
+from standoff.engines.base import MULTI_ISSUE, EngineSpec, apply_veto
 
 __all__ = [
     "ExchangeProblem",
@@ -1069,7 +1073,7 @@ def _simulate(
     return positions, voting, ties, events, pointers, short, ints[:, :E], floats[:, :E]
 
 
-def run_issues(problems: dict[str, BargainingProblem], detail: bool = True) -> dict[str, BargainingResult]:
+def run_issues(problem: IssuesProblem, detail: bool = True) -> IssuesResult:
     """The exchange model over a scenario's issues at once, through the common engine interface.
 
     Actors are the union of the issues' actors; an actor absent from an issue
@@ -1079,8 +1083,9 @@ def run_issues(problems: dict[str, BargainingProblem], detail: bool = True) -> d
     mean after the last round (projected onto the veto players' interval);
     ``forecast_by_round`` holds every round's.
     """
+    problems = problem.issues
     issues = list(problems)
-    actors = list(dict.fromkeys(a for p in problems.values() for a in p.actors))
+    actors = list(problem.actors)
     first = next(iter(problems.values()))
     d, n, m = first.n_draws, len(actors), len(issues)
     pos, sal, pwr = np.zeros((d, n, m)), np.zeros((d, n, m)), np.zeros((d, n, m))
@@ -1094,7 +1099,7 @@ def run_issues(problems: dict[str, BargainingProblem], detail: bool = True) -> d
     result = run_exchange(
         ExchangeProblem.from_arrays(pos, sal, pwr, scale=scale, actors=actors, issues=issues, present=present)
     )
-    out = {}
+    out: dict[str, BargainingResult] = {}
     for k, issue in enumerate(issues):
         p = problems[issue]
         by_round = result.forecast[:, :, k]
@@ -1105,16 +1110,23 @@ def run_issues(problems: dict[str, BargainingProblem], detail: bool = True) -> d
             trajectory=result.position[:, :, rows, k] if detail else None,
             forecast_by_round=by_round if detail else None,
             details={"rounds": np.full(d, by_round.shape[1] - 1), "stop": np.full(d, 2)},
+            rounds=np.full(d, by_round.shape[1] - 1),
+            stop=np.full(d, 2),
         )
-    return out
+    return IssuesResult("exchange", out)
 
 
-SPEC = EngineSpec(
+SPEC: EngineSpec[IssuesProblem, IssuesResult] = EngineSpec(
     name="exchange",
     title="Exchange model (Stokman & van Oosten, equal gain)",
-    kind="multi-issue",
+    kind=MULTI_ISSUE,
+    run=run_issues,
+    problem=IssuesProblem,
+    result=IssuesResult,
+    inputs=("issues",),
+    outputs=("issues",),
     rounds=True,
-    stochastic=False,
-    run=run_issues,  # type: ignore[arg-type]
+    kernels=lambda: (_simulate,),
+    compile_seconds=17,
     reference="Stokman & van Oosten 1994, in Bueno de Mesquita & Stokman (eds.), European Community Decision Making",
 )

@@ -86,9 +86,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto
-from standoff.engines.baselines import weighted_mean, weighted_median
-from standoff.engines.registry import register
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
+from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, weighted_mean, weighted_median
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 OFFER_NAMES = ("none", "confrontation", "compromise", "capitulation")
@@ -465,17 +464,23 @@ def expected_utility(
         trajectory=np.stack(path, axis=1),
         forecast_by_round=details["median_by_round"],  # type: ignore[arg-type]
         details=details,
+        rounds=rounds,
+        stop=stop,
     )
 
 
-register(
-    EngineSpec(
-        "expected_utility",
-        "Expected-utility model (Bueno de Mesquita)",
-        "bargaining",
-        True,
-        False,
-        expected_utility,
-        "Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
-    )
+#: The engine's declaration; the registry's loader registers it.
+SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
+    name="expected_utility",
+    title="Expected-utility model (Bueno de Mesquita)",
+    kind=BARGAINING,
+    run=expected_utility,
+    problem=BargainingProblem,
+    result=BargainingResult,
+    inputs=("position", "salience", "capability", "scale", "status_quo", "veto"),
+    outputs=("forecast", "trajectory", "forecast_by_round", "rounds", "stop", "details"),
+    reference="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
+    rounds=True,
+    kernels=lambda: (_round,),
+    compile_seconds=6,
 )

@@ -104,7 +104,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
+from standoff.core.problems import BargainingProblem, BargainingResult
+from standoff.engines.base import BARGAINING, EngineSpec, apply_veto
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -783,17 +784,24 @@ def run(problem: BargainingProblem, detail: bool = True) -> BargainingResult:
         trajectory=low + span * result.trajectory[..., 0],
         forecast_by_round=low + span * expected if detail else None,
         details=details,
+        rounds=result.n_turns.copy(),
+        stop=np.where(result.stop_reason == STOP_CONVERGED, 0, 2),
     )
 
 
 #: The engine's declaration. Not registered on import: the registry lists its
 #: built-in engines itself (``registry.register(SPEC)`` adds it).
-SPEC = EngineSpec(
+SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
     name=SPEC_NAME,
     title="Spatial model of politics (KTAB, default configuration)",
-    kind="bargaining",
-    rounds=True,
-    stochastic=False,
+    kind=BARGAINING,
     run=run,
+    problem=BargainingProblem,
+    result=BargainingResult,
+    inputs=("position", "salience", "capability", "scale", "status_quo", "veto"),
+    outputs=("forecast", "trajectory", "forecast_by_round", "rounds", "stop", "details"),
+    rounds=True,
+    kernels=lambda: (_run,),
+    compile_seconds=8,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
 )

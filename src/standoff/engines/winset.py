@@ -64,8 +64,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from standoff.core.problem import BargainingProblem, FloatArray, PackageVeto
-from standoff.engines.base import BargainingResult, apply_veto
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray, PackageVeto
+from standoff.engines.base import apply_veto
 
 #: Slack in utility units for accepting an outcome (numerical, not behavioural).
 SLACK = 1e-9

@@ -2,8 +2,12 @@
 
 The point run uses every input at its value; with ``draws`` the uncertain
 inputs are sampled (seeded, reproducible) and each engine's forecast comes
-with its median and an interval over the draws. Results are named dataclasses
-with a ``to_dict`` for JSON; presentation lives in :mod:`standoff.presentation.briefing`.
+with its median and an interval over the draws
+(:class:`~standoff.core.intervals.Interval`), and the forecast keeps every
+draw's value (:attr:`Forecast.values`) for plots and further summaries, so
+nothing needs to run the draws again. Results are named dataclasses with a
+``to_dict`` for JSON (without the per-draw values); presentation lives in
+:mod:`standoff.presentation.briefing`.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from standoff.core.intervals import Interval
+from standoff.core.problems import STOP_NAMES, BargainingProblem, BargainingResult, FloatArray
 from standoff.core.version import __version__
-from standoff.engines import BargainingProblem, available, get
-from standoff.engines.base import BargainingResult, FloatArray
-from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
+from standoff.engines import get, issue_engines, run_issues
+from standoff.engines.base import MULTI_ISSUE
+from standoff.engines.expected_utility import OFFER_NAMES
 from standoff.engines.winset import (
     DEAL_TOL,
     extent,
@@ -34,16 +40,6 @@ from standoff.experiments.montecarlo import Forecasts, chunks, engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.coverage import coverage
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Monte Carlo summary of one forecast: median and a central interval."""
-
-    median: float
-    low: float
-    high: float
-    level: float
 
 
 @dataclass(frozen=True)
@@ -137,13 +133,22 @@ class Forecast:
     inputs_judgment_only: int
     win_set: WinSetForecast | None = None
     made_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    values: dict[str, dict[str, FloatArray]] | None = field(default=None, repr=False, compare=False)
+    """With draws: issue id → engine → ``(draws,)`` the forecast on every draw (``None`` for a point run)."""
 
     def issue(self, issue_id: str) -> IssueForecast:
         return next(i for i in self.issues if i.issue == issue_id)
 
+    def draw_values(self, issue_id: str, engine: str) -> FloatArray:
+        """``(draws,)`` an engine's forecast of an issue on every draw."""
+        if self.values is None:
+            raise ValueError("a point forecast has no draws; forecast with draws= and a seed")
+        return self.values[issue_id][engine]
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON (anchor keys as strings)."""
-        out = asdict(self)
+        """Plain data for JSON (anchor keys as strings; per-draw values left out)."""
+        out = asdict(replace(self, values=None))
+        del out["values"]
         for issue in out["issues"]:
             issue["anchors"] = {f"{k:g}": v for k, v in issue["anchors"].items()}
         return out
@@ -173,27 +178,34 @@ def forecast(
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
-    specs = [get(e) for e in engines] if engines else available("bargaining") + available("multi-issue")
+    issue_names = {s.name for s in issue_engines()}
+    unknown = [e for e in engines or () if e not in issue_names]
+    if unknown:
+        get(unknown[0])  # an unknown name raises KeyError listing the known ones
+        raise ValueError(f"{', '.join(unknown)}: not an issue engine; choose from {', '.join(sorted(issue_names))}")
+    specs = [get(e) for e in engines] if engines else issue_engines()
     if draws is not None and (seed is None or draws < 1):
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
     point = compile_scenario(sc)
     names = [s.name for s in specs]
-    sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress, client)  # type: ignore[arg-type]
+    sampled = None if draws is None or seed is None else engine_draws(sc, names, draws, seed, progress, client)
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}
-    joint = {s.name: s.run(point.problems) for s in specs if s.kind == "multi-issue"}  # type: ignore[arg-type]
+    point_results = {s.name: run_issues(s, point.problems) for s in specs}
     free_problems = {i: replace(p, veto=np.tile((-np.inf, np.inf), (p.n_actors, 1))) for i, p in point.problems.items()}
-    joint_free = {n: get(n).run(free_problems, detail=False) for n in joint}  # type: ignore[arg-type]
     packaged = {i for pv in point.packages for i in pv.issues}
-    results = {
-        i: {s.name: joint[s.name][i] if s.name in joint else s.run(p) for s in specs} for i, p in point.problems.items()
+    vetoed = bool(packaged) or any(p.has_veto.any() for p in point.problems.values())
+    free_results = {s.name: run_issues(s, free_problems, detail=False) for s in specs} if vetoed else {}
+    realised = {
+        s.name: realised_forecasts(point.problems, point.packages, point_results[s.name])
+        for s in specs
+        if s.kind == MULTI_ISSUE
     }
-    realised = {n: realised_forecasts(point.problems, point.packages, r) for n, r in joint.items()}
     projected = {
         s.name: project_issues(
             point.problems,
             point.packages,
-            realised[s.name] if s.name in realised else {i: results[i][s.name].forecast for i in results},
+            realised.get(s.name) or {i: r.forecast for i, r in point_results[s.name].items()},
         )
         for s in specs
     }
@@ -202,36 +214,27 @@ def forecast(
         problem = point.problems.get(issue.id)
         if problem is None:
             continue
+        results = {s.name: point_results[s.name][issue.id] for s in specs}
         free = None
         if problem.has_veto.any() or issue.id in packaged:
-            free = {
-                s.name: float(
-                    (
-                        joint_free[s.name][issue.id]
-                        if s.name in joint
-                        else s.run(free_problems[issue.id], detail=False)
-                    ).forecast[0]
-                )
-                for s in specs
-            }
+            free = {s.name: float(free_results[s.name][issue.id].forecast[0]) for s in specs}
         intervals = {}
         if sampled is not None:
             for name, values in sampled[issue.id].items():
-                q = np.quantile(values, [0.5, (1 - level) / 2, (1 + level) / 2])
-                intervals[name] = Interval(float(q[0]), float(q[1]), float(q[2]), level)
+                intervals[name] = Interval.of_draws(values, level, "median")
         engines_out = {
             s.name: _engine_forecast(
                 s.name,
                 s.title,
-                results[issue.id][s.name],
+                results[s.name],
                 float(projected[s.name][issue.id][0]),
                 issue.scale.label,
                 intervals.get(s.name),
-                free and free[s.name],
+                None if free is None else free[s.name],
             )
             for s in specs
         }
-        eu = results[issue.id].get("expected_utility")
+        eu = results.get("expected_utility")
         issues.append(
             IssueForecast(
                 issue=issue.id,
@@ -270,6 +273,7 @@ def forecast(
         inputs_quoted=cov.quoted,
         inputs_judgment_only=len(cov.judgment_only),
         win_set=_win_set(loaded, point, projected, sampled, seed),
+        values=sampled,
     )
 
 
@@ -318,9 +322,9 @@ def _engine_forecast(
     without_vetoes: float | None,
 ) -> EngineForecast:
     rounds = stop = by_round = positions = None
-    if r.trajectory is not None and r.forecast_by_round is not None:
-        rounds = int(r.details["rounds"][0])
-        stop = STOP_NAMES[int(r.details["stop"][0])]
+    if r.trajectory is not None and r.forecast_by_round is not None and r.rounds is not None and r.stop is not None:
+        rounds = int(r.rounds[0])
+        stop = STOP_NAMES[int(r.stop[0])]
         by_round = r.forecast_by_round[0, : rounds + 1].tolist()
         positions = r.trajectory[0, : rounds + 1].tolist()
     return EngineForecast(name, title, value, label(value), rounds, stop, by_round, positions, draws, without_vetoes)
@@ -335,10 +339,10 @@ def _pushing(p: BargainingProblem, top: int = 4) -> list[tuple[str, float]]:
 
 def _moves(p: BargainingProblem, r: BargainingResult) -> list[Move]:
     """Every offer taken in the point run of the expected-utility model."""
-    if "partner" not in r.details:
+    if "partner" not in r.details or r.trajectory is None or r.rounds is None:
         return []
-    partner, offer, traj = r.details["partner"][0], r.details["offer"][0], r.trajectory[0]  # type: ignore[index]
-    rounds = int(r.details["rounds"][0])
+    partner, offer, traj = r.details["partner"][0], r.details["offer"][0], r.trajectory[0]
+    rounds = int(r.rounds[0])
     moves = []
     for t in range(rounds):
         for i, j in enumerate(partner[t]):

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from standoff.engines import get
-from standoff.engines.base import FloatArray
+from standoff.core.problems import FloatArray
+from standoff.engines import get, run_issues
+from standoff.engines.base import MULTI_ISSUE
 from standoff.engines.winset import project_issues, realised_forecasts
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
@@ -72,25 +73,22 @@ def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence
     engine's forecasts are projected onto the win-set
     (:func:`standoff.engines.winset.project_issues`), which needs every issue of
     a package whichever are asked for."""
-    wanted = list(arrays.problems) if issues is None else list(issues)
+    wanted = list(arrays.problems) if issues is None else [i for i in issues if i in arrays.problems]
     packaged = {i for pv in arrays.packages for i in pv.issues}
-    chosen = {i: arrays.problems[i] for i in arrays.problems if i in wanted or i in packaged}
+    chosen = [i for i in arrays.problems if i in wanted or i in packaged]
     out: Forecasts = {i: {} for i in chosen}
     for e in engines:
         spec = get(e)
-        if spec.kind == "multi-issue":
-            results = spec.run(arrays.problems, detail=bool(arrays.packages))  # type: ignore[arg-type]
-            realised = realised_forecasts(arrays.problems, arrays.packages, results)  # type: ignore[arg-type]
-            for issue, values in realised.items():
-                if issue in out:
-                    out[issue][e] = values
+        rounds_needed = spec.kind == MULTI_ISSUE and bool(arrays.packages)
+        results = run_issues(spec, arrays.problems, detail=rounds_needed, only=chosen)
+        if rounds_needed:
+            forecasts = realised_forecasts(arrays.problems, arrays.packages, results)
         else:
-            for issue, p in chosen.items():
-                out[issue][e] = spec.run(p, detail=False).forecast
+            forecasts = {i: r.forecast for i, r in results.items()}
         if arrays.packages:
-            projected = project_issues(chosen, arrays.packages, {i: out[i][e] for i in chosen})
-            for i in chosen:
-                out[i][e] = projected[i]
+            forecasts = project_issues({i: arrays.problems[i] for i in chosen}, arrays.packages, forecasts)
+        for i in chosen:
+            out[i][e] = forecasts[i]
     return {i: out[i] for i in wanted}
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from standoff.core.problem import FloatArray
+from standoff.core.problems import FloatArray
 
 PeerFormat = Literal["ktab", "decide"]
 

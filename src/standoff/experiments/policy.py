@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from standoff.core.intervals import Interval
 from standoff.engines.crisis import (
     ScreeningOutcome,
     SequentialDemands,
@@ -69,30 +69,12 @@ BASELINE = Policy(
 
 
 @dataclass(frozen=True)
-class Rate:
-    """A probability with its interval."""
-
-    p: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
-class Months:
-    """Months until an event: median and 10th–90th percentiles (``inf``: beyond the horizon)."""
-
-    median: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
 class DeterrenceOutcome:
     quiet_share: float
-    months_to_test: Months
-    p_test_12: Rate
-    p_test_24: Rate
-    p_war_24: Rate
+    months_to_test: Interval
+    p_test_12: Interval
+    p_test_24: Interval
+    p_war_24: Interval
 
 
 @dataclass(frozen=True)
@@ -103,14 +85,14 @@ class CrisisOutcome:
 
     demand_now: float
     settlement: float
-    war_now: Rate
-    p_war_by: dict[int, Rate]
-    p_deal: Rate
+    war_now: Interval
+    p_war_by: dict[int, Interval]
+    p_deal: Interval
     preventive_share: float
     preventive_peak: float | None
     motive: list[float]
-    status_quo_war_by: dict[int, Rate] | None = None
-    status_quo_deal_by: dict[int, Rate] | None = None
+    status_quo_war_by: dict[int, Interval] | None = None
+    status_quo_deal_by: dict[int, Interval] | None = None
 
 
 @dataclass(frozen=True)
@@ -150,19 +132,16 @@ class Comparison:
         return clean(self)  # type: ignore[no-any-return]
 
 
-def wilson(successes: int, n: int, level: float = 0.9) -> Rate:
-    """Wilson score interval for a binomial proportion."""
-    if n == 0:
-        return Rate(float("nan"), 0.0, 1.0)
-    z = stats.norm.ppf(0.5 + level / 2)
-    phat = successes / n
-    centre = (phat + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return Rate(float(phat), float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+def wilson(successes: int, n: int, level: float = 0.9) -> Interval:
+    """Wilson score interval for a binomial proportion (:meth:`Interval.wilson`)."""
+    return Interval.wilson(successes, n, level)
 
 
-def _spread(values: np.ndarray) -> Rate:
-    return Rate(float(np.mean(values)), float(np.quantile(values, 0.05)), float(np.quantile(values, 0.95)))
+def _spread(values: np.ndarray) -> Interval:
+    """A probability that varies over draws: its mean and the 5th–95th percentiles."""
+    return Interval(
+        float(np.mean(values)), float(np.quantile(values, 0.05)), float(np.quantile(values, 0.95)), 0.9, "proportion"
+    )
 
 
 def _sample(q: Quantity, rng: np.random.Generator, n: int, name: str) -> np.ndarray:
@@ -300,7 +279,7 @@ def _deterrence_outcome(run: DeterrenceResult, quiet: np.ndarray, elapsed: int) 
     q = np.quantile(after, [0.5, 0.1, 0.9], method="inverted_cdf") if n else np.array([np.nan] * 3)
     return DeterrenceOutcome(
         quiet_share=float(quiet.mean()),
-        months_to_test=Months(float(q[0]), float(q[1]), float(q[2])),
+        months_to_test=Interval(float(q[0]), float(q[1]), float(q[2]), 0.8, "median"),
         p_test_12=wilson(int((after <= 12).sum()), n),
         p_test_24=wilson(int((after <= 24).sum()), n),
         p_war_24=wilson(int(war.sum()), n),

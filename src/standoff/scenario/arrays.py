@@ -1,7 +1,7 @@
 """A validated scenario compiled to arrays: the engines' input.
 
 Scenario → :class:`ScenarioArrays`: per issue a
-:class:`~standoff.engines.base.BargainingProblem` with a leading draw axis.
+:class:`~standoff.core.problems.BargainingProblem` with a leading draw axis.
 ``draws=None`` gives the point run (``D = 1``, every number at its ``value``);
 ``draws=N`` samples every uncertain number ``N`` times; ``fixed`` gives chosen
 values for named inputs (sensitivity designs), the others at their point value
@@ -11,7 +11,7 @@ state gives the same draws.
 
 Red-line veto intervals come from the point values: a declared ``range``, or
 else the outcomes the veto player likes at least as well as the status quo.
-Package vetoes are compiled to :class:`~standoff.core.problem.PackageVeto`
+Package vetoes are compiled to :class:`~standoff.core.problems.PackageVeto`
 records; their win-set is built from each draw's values
 (:func:`~standoff.engines.winset.win_set`).
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from standoff.core.problem import BargainingProblem, FloatArray, PackageVeto
+from standoff.core.problems import BargainingProblem, FloatArray, PackageVeto
 from standoff.scenario.model import Quantity, Scenario
 
 

@@ -26,7 +26,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from standoff.core.version import __version__
-from standoff.engines import available
+from standoff.engines import available, issue_engines
+from standoff.engines.base import describe
 from standoff.presentation import figures as plots
 from standoff.scenario import ScenarioError
 from standoff.web.assets import STATIC, TEMPLATES, plotly_js_path, template_globals
@@ -119,6 +120,8 @@ class EngineInfo(BaseModel):
     name: str
     title: str
     kind: str
+    inputs: list[str]
+    outputs: list[str]
     rounds: bool
     stochastic: bool
     reference: str
@@ -383,17 +386,7 @@ def _api(library: Library) -> APIRouter:
 
     @api.get("/engines", response_model=list[EngineInfo], summary="Registered engines")
     def engines() -> list[dict[str, Any]]:
-        return [
-            {
-                "name": s.name,
-                "title": s.title,
-                "kind": s.kind,
-                "rounds": s.rounds,
-                "stochastic": s.stochastic,
-                "reference": s.reference,
-            }
-            for s in available()
-        ]
+        return [describe(s) for s in available()]
 
     @api.post("/validate", response_model=Validation, summary="Check a scenario file (nothing is kept)")
     async def validate(file: Annotated[UploadFile, File(description="A scenario YAML file")]) -> dict[str, Any]:
@@ -411,7 +404,7 @@ def _api(library: Library) -> APIRouter:
 def _engines(names: list[str] | None) -> set[str]:
     if not names:
         return set()
-    known = {s.name for s in available("bargaining")}
+    known = {s.name for s in issue_engines()}
     unknown = [n for n in names if n not in known]
     if unknown:
         raise RequestValidationError(

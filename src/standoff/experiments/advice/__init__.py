@@ -149,8 +149,9 @@ from typing import Literal
 import numpy as np
 
 from standoff import __version__
+from standoff.core.problems import BargainingProblem, FloatArray
 from standoff.engines import get
-from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
+from standoff.engines.base import EngineSpec
 from standoff.engines.deterrence import DeterrenceParams
 from standoff.engines.winset import DEAL_TOL, win_set
 from standoff.experiments.advice.evaluation import (
@@ -188,7 +189,6 @@ from standoff.experiments.advice.results import (
     PolicyEffect,
     PolicyMeasure,
     Response,
-    Summary,
     _se,
     _summary,
 )
@@ -219,7 +219,6 @@ __all__ = [
     "PolicyEffect",
     "PolicyMeasure",
     "Response",
-    "Summary",
     "advice_subjects",
     "advise",
     "candidate_moves",

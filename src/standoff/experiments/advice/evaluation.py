@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from standoff.core.problem import PackageVeto
-from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
+from standoff.core.problems import BargainingProblem, FloatArray, PackageVeto
+from standoff.engines.base import EngineSpec
 from standoff.engines.deterrence import DeterrenceParams
 from standoff.engines.winset import DEAL_TOL, WinSet, project, tile, win_set
 from standoff.experiments.advice.moves import _apply, _stack, _unblocked
@@ -105,7 +105,7 @@ class _Runner:
         stack = _stack(blocks)
         dc = blocks[0].n_draws
         for spec in self.specs:
-            result = spec.run(stack, detail=False)
+            result = spec(stack, detail=False)
             outs = [(self.forecast[spec.name][issue], result.forecast)]
             if self.need_raw:
                 outs.append((self.raw[spec.name][issue], _unblocked(spec, stack, result)))

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from standoff.engines.base import BargainingProblem, EngineSpec, FloatArray
+from standoff.core.problems import BargainingProblem, FloatArray
+from standoff.engines.base import EngineSpec
 from standoff.engines.expected_utility import OFFER_NAMES
 from standoff.engines.winset import DEAL_TOL, WinSet, extent, is_point, pivotal
 from standoff.experiments.advice.evaluation import _Runner
@@ -51,7 +52,7 @@ def _detailed(spec: EngineSpec, blocks: list[BargainingProblem], span: float) ->
     stack = _stack(blocks)
     k, dc = len(blocks), blocks[0].n_draws
     eu = spec.name == EU
-    result = spec.run(stack, detail=eu)
+    result = spec(stack, detail=eu)
     raw = _unblocked(spec, stack, result)
     blocked = (np.abs(raw - result.forecast) > DEAL_TOL * span).reshape(k, dc)
     f = result.forecast.reshape(k, dc)

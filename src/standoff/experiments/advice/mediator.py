@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from standoff.core.problems import BargainingProblem
 from standoff.engines import available
-from standoff.engines.base import BargainingProblem
 from standoff.engines.winset import WinSet, leaves_status_quo, win_set
 from standoff.experiments.advice.results import MEDIATOR, Move, PackageGain
 from standoff.experiments.montecarlo import run_engines

@@ -9,8 +9,9 @@ from typing import Literal
 
 import numpy as np
 
+from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 from standoff.engines import get
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray
+from standoff.engines.base import EngineSpec
 from standoff.experiments.advice.mediator import _proposal_points
 from standoff.experiments.advice.results import EU, POSITION_STEPS, SALIENCE_STEP, Move
 from standoff.experiments.montecarlo import run_engines
@@ -223,7 +224,7 @@ def _unblocked(spec: EngineSpec, problem: BargainingProblem, result: BargainingR
     if result.forecast_by_round is not None:
         return result.forecast_by_round[:, -1]
     free = replace(problem, veto=np.tile((-np.inf, np.inf), (problem.n_actors, 1)))
-    return spec.run(free, detail=False).forecast
+    return spec(free, detail=False).forecast
 
 
 def _point_forecasts(point: ScenarioArrays, specs: list[EngineSpec], issues: list[str]) -> dict[str, dict[str, float]]:

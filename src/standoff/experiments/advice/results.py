@@ -10,7 +10,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from standoff.engines.base import FloatArray
+from standoff.core.intervals import Interval
+from standoff.core.problems import FloatArray
 
 COST_RATE = 0.5
 POSITION_STEPS = (-25.0, -10.0, 10.0, 25.0)
@@ -31,15 +32,6 @@ _NO_JSON = {"json": False}
 # --------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A quantity over Monte Carlo draws: its mean and central interval (``level``)."""
-
-    mean: float
-    low: float
-    high: float
 
 
 @dataclass(frozen=True)
@@ -98,9 +90,9 @@ class IssueEffect:
 
     issue: str
     engine: str
-    before: Summary
-    after: Summary
-    change: Summary
+    before: Interval
+    after: Interval
+    change: Interval
     blocked_before: float
     blocked_after: float
 
@@ -111,7 +103,7 @@ class Response:
 
     issue: str
     actor: str
-    shift: Summary
+    shift: Interval
     moved_share: float
 
 
@@ -203,7 +195,7 @@ class MoveResult:
     reason: str
     partner_gain: float | None
     open_change: float | None
-    stated: dict[str, Summary]
+    stated: dict[str, Interval]
     explanation: Explanation | None = None
     policy: PolicyEffect | None = None
     gains: list[PackageGain] = field(default_factory=list)
@@ -254,7 +246,7 @@ class Baseline:
     ``open_issues`` (deal objective): issue → share of draws and engines in which no veto binds.
     """
 
-    forecasts: dict[str, dict[str, Summary]]
+    forecasts: dict[str, dict[str, Interval]]
     point: dict[str, dict[str, float]]
     objective: float
     objective_se: float
@@ -321,9 +313,9 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def _summary(x: FloatArray, level: float) -> Summary:
-    q = np.quantile(x, [(1 - level) / 2, (1 + level) / 2])
-    return Summary(float(np.mean(x)), float(q[0]), float(q[1]))
+def _summary(x: FloatArray, level: float) -> Interval:
+    """A quantity over Monte Carlo draws: its mean and central ``level`` interval."""
+    return Interval.of_draws(x, level, "mean")
 
 
 def _se(x: FloatArray) -> float:

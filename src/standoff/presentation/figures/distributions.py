@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from standoff.engines.base import FloatArray
+from standoff.core.problems import FloatArray
 from standoff.experiments.forecast import IssueForecast
 from standoff.presentation.figures.style import (
     STATUS_QUO_COLOUR,

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-import numpy as np
-
-from standoff.engines.base import FloatArray
-from standoff.experiments.forecast import Forecast, Interval, forecast
-from standoff.experiments.montecarlo import engine_draws
+from standoff.core.problems import FloatArray
+from standoff.experiments.forecast import Forecast, forecast
 from standoff.scenario import LoadedScenario
 
 
@@ -35,24 +32,13 @@ def monte_carlo(
     level: float = 0.9,
     progress: Callable[[int], None] | None = None,
 ) -> MonteCarlo:
-    """Run the draws once and keep the per-draw values (for histograms).
+    """The Monte Carlo forecast and its per-draw values (for histograms): one run of the draws.
 
-    The draws are those of ``forecast(loaded, draws=draws, seed=seed)``
-    (:func:`standoff.experiments.montecarlo.engine_draws`, seeded chunks) and the
-    intervals are computed as there; :func:`~standoff.experiments.forecast.forecast`
-    summarises its draws without returning them, hence this helper.
+    The draws are those of ``forecast(loaded, draws=draws, seed=seed)``, which
+    keeps every draw's value (:attr:`~standoff.experiments.forecast.Forecast.values`).
     """
     if draws < 1 or seed < 0:
         raise ValueError("Monte Carlo needs draws >= 1 and a seed >= 0")
-    point = forecast(loaded, engines=engines)
-    names = list(engines) if engines else list(dict.fromkeys(n for i in point.issues for n in i.engines))
-    values = engine_draws(loaded.scenario, names, draws, seed, progress)
-    quantiles = [0.5, (1 - level) / 2, (1 + level) / 2]
-    issues = []
-    for issue in point.issues:
-        engines_out = {}
-        for name, e in issue.engines.items():
-            q = np.quantile(values[issue.issue][name], quantiles)
-            engines_out[name] = replace(e, draws=Interval(float(q[0]), float(q[1]), float(q[2]), level))
-        issues.append(replace(issue, engines=engines_out))
-    return MonteCarlo(replace(point, issues=issues, draws=draws, seed=seed), values)
+    f = forecast(loaded, engines=engines, draws=draws, seed=seed, level=level, progress=progress)
+    assert f.values is not None  # a forecast with draws keeps them
+    return MonteCarlo(f, f.values)

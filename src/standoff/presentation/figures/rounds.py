@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from standoff.engines.base import FloatArray
+from standoff.core.problems import FloatArray
 from standoff.experiments.forecast import IssueForecast
 from standoff.presentation.figures.style import (
     GROUP_COLOURS,
