@@ -50,8 +50,9 @@ from standoff.history.icb.backtest import SPLIT_YEAR, split_by_year
 from standoff.history.icb.crisis_mapping import CrisisMapping, fit_mapping
 from standoff.history.icb.fitted import Rows, cache_dir, fit, predict, rows
 from standoff.history.icb.load import IcbData, load_icb
+from standoff.scenario.model import CrisisCoding
 
-POOL_VERSION = "1"
+POOL_VERSION = "2"
 BLOCKS = 5
 KINDS = ("base_rate", "model", "reference_class", "time_to_event", "crisis")
 #: Which crisis-model outcome answers each ICB question it speaks to.
@@ -67,10 +68,18 @@ class Scored:
 
 @dataclass(frozen=True)
 class SubsetPool:
-    """Log-pool weights fitted for some of a question's kinds, and that pool's test scores."""
+    """Log-pool weights fitted for some of a question's kinds, that pool's test scores, and its time-ordered
+    validation inside the fit period (mean log loss of the fitted pool and of equal weights on later questions)."""
 
     weights: dict[str, float]
     test: Scored
+    validation_log_pool: float
+    validation_equal: float
+
+    @property
+    def beats_equal(self) -> bool:
+        """Whether the fitted weights beat equal weights inside the fit period (the test rows are not used)."""
+        return self.validation_log_pool <= self.validation_equal
 
 
 @dataclass(frozen=True)
@@ -238,8 +247,9 @@ def _question(
         for sub in itertools.combinations(range(len(kinds)), size):
             names = tuple(kinds[j] for j in sub)
             w = fit_log_pool(p_fit[:, sub], y_fit, names)
+            v = time_ordered_validation(p_fit[:, sub], y_fit, np.arange(len(y_fit)), min_train=len(y_fit) // 5)
             subsets[subset_key(names)] = SubsetPool(
-                dict(zip(names, w.weights, strict=True)), _score(w.pool(p_test[:, sub]), y_test)
+                dict(zip(names, w.weights, strict=True)), _score(w.pool(p_test[:, sub]), y_test), v.log_pool, v.equal
             )
     return QuestionPool(
         kinds,
@@ -273,15 +283,52 @@ def verdicts(report: PoolReport) -> list[str]:
 
 
 def pool_weights(report: PoolReport, question: str, kinds: list[str]) -> PoolWeights:
-    """The estimated log-pool weights of ``kinds`` for an ICB question, labelled with their basis and test score."""
+    """The estimated log-pool weights of ``kinds`` for an ICB question, labelled with their basis and test score;
+    equal weights, labelled with the reason, where the estimated ones lose to them inside the fit period."""
     p = report.questions[question]
     sub = p.subsets[subset_key(kinds)]
+    names = [k for k in KINDS if k in kinds]
+    if not sub.beats_equal:
+        return equal_weights(
+            names,
+            f"weights estimated for {subset_key(kinds)} on {question} lose to equal weights on later fit-period "
+            f"questions (log loss {sub.validation_log_pool:.3f} vs {sub.validation_equal:.3f})",
+        )
     basis = (
         f"estimated on {p.n_fit} ICB crisis actors (fit <= {report.fit_years[1]}, {question}), "
         f"out-of-sample Brier {sub.test.brier:.3f} on {p.n_test} (base rate {p.test['base_rate'].brier:.3f})"
     )
-    names = [k for k in KINDS if k in kinds]
     return PoolWeights(tuple(names), tuple(sub.weights[k] for k in names), True, p.n_fit, "log", basis)
+
+
+@dataclass(frozen=True)
+class CrisisAnchor:
+    """What the fitted mapping implies for a coded crisis: the crisis engine's inputs and its one-period forecasts."""
+
+    p: float
+    proposer_cost: float
+    receiver_cost_low: float
+    receiver_cost_high: float
+    war: float
+    deal: float
+
+
+def crisis_anchor(report: PoolReport, coding: CrisisCoding) -> CrisisAnchor:
+    """The crisis inputs the mapping fitted on the fit period gives a scenario's ICB coding (its crisis actor as
+    the proposer), and the one-period game's P(war) and P(deal) with the status quo integrated out."""
+    from standoff.history.icb.outside_view import case_frame
+
+    frame = case_frame(coding)
+    c = report.mapping.inputs(frame)
+    war, deal = report.mapping.predict(frame)
+    return CrisisAnchor(
+        float(c.p[0]),
+        float(c.proposer_cost[0]),
+        float(c.receiver_cost_low[0]),
+        float(c.receiver_cost_high[0]),
+        float(war[0]),
+        float(deal[0]),
+    )
 
 
 def pool_report(data: IcbData | None = None) -> PoolReport:
