@@ -193,7 +193,7 @@ def pool(
 
     report = pool_report()
     if as_json:
-        out.print(json.dumps(report.to_json(), allow_nan=False, indent=2), markup=False, highlight=False)
+        sys.stdout.write(json.dumps(report.to_json(), allow_nan=False, indent=2) + "\n")
         return
     table = Table(
         title=f"Pools out of sample: weights fitted on out-of-fold forecasts {report.fit_years[0]}-"

@@ -178,5 +178,7 @@ def fit_from_covariates(x: FloatArray, war: FloatArray, deal: FloatArray) -> Cri
 def fit_mapping(frame: pd.DataFrame, outcomes: pd.DataFrame) -> CrisisMapping:
     """Fit on a feature frame and its outcomes: "war" = ``violence_serious``, "deal" = ``agreement``."""
     return fit_from_covariates(
-        covariates(frame), outcomes["violence_serious"].to_numpy(dtype=float), outcomes["agreement"].to_numpy(dtype=float)
+        covariates(frame),
+        outcomes["violence_serious"].to_numpy(dtype=float),
+        outcomes["agreement"].to_numpy(dtype=float),
     )
