@@ -19,18 +19,21 @@ combines every pathway (:mod:`standoff.engines.pathways`).
 Weights. Each pooled source is a *kind* of forecaster whose log-pool weight was
 estimated on resolved ICB questions (:mod:`standoff.experiments.historical_pool`):
 the ``reference`` outside view is the ICB ``model`` (or, with ``days`` on a timing
-question, the ``time_to_event`` model), and the ``crisis`` and ``pathways`` sources the ``crisis`` model (its war for a strike, its deal
-for ``deal_within``). When every pooled source of a question has such a kind and they
-name one ICB question (``reference`` sources by their output, war-like crisis outputs
-``violence_serious``, deals ``agreement``), the pool uses the weights fitted for that
-set of kinds on that ICB question, labelled with the number of crisis actors and the
-out-of-sample Brier score, provided those weights beat equal weights on later questions
-inside the fit period. Otherwise the pool uses equal log-odds weights summing to
-one, labelled "not yet estimated" with the reason (e.g. a deterrence component, a kind
-with no estimate, estimated weights that lose to equal ones). A scenario's ``base_rate``
-source is a hand-coded annual rate over its own reference class, not the ICB base rate
-(the unconditional share of all crisis actors), so it has no estimated kind. Departure: the ICB questions are asked over a whole crisis, the
-scenario's by a date; the weights are carried over as the relative trust in each kind.
+question, the ``time_to_event`` model), and the ``crisis`` and ``pathways`` sources
+the ``crisis`` model (its war for a strike, its deal for ``deal_within``). When every
+pooled source of a question has such a kind and they name one ICB question
+(``reference`` sources by their output, war-like crisis outputs ``violence_serious``,
+deals ``agreement``), the pool uses the weights fitted for that set of kinds on that
+ICB question, labelled with the number of crisis actors and the out-of-sample Brier
+score, provided those weights beat equal weights on later questions inside the fit
+period. Otherwise the pool uses equal log-odds weights summing to one, labelled "not
+yet estimated" with the reason (e.g. a deterrence component, a kind with no estimate,
+estimated weights that lose to equal ones). A scenario's ``base_rate`` source is a
+hand-coded annual rate over its own reference class, not the ICB base rate (the
+unconditional share of all crisis actors), so it has no estimated kind.
+Departure: the ICB questions are asked over a whole crisis, the scenario's by a date;
+the weights are carried over as the relative trust in each kind, and a pool whose
+weights sum below one shrinks toward 1/2, which for a dated question is not ignorance.
 The interval pools the components' 90% intervals (the pool is increasing in every component).
 """
 
@@ -38,10 +41,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 from standoff.engines.deterrence import DeterrenceParams
 from standoff.engines.pathways import CompetingHazards, competing_hazards, hazard_from_cumulative
