@@ -56,7 +56,7 @@ def test_verdict_says_where_the_pool_loses() -> None:
     q = report.questions["agreement"]
     q.test[LINEAR_POOL] = type(q.test[LOG_POOL])(0.0, 0.0)  # a linear pool that cannot be beaten
     text = verdicts(report)[0]
-    assert "does not win out of sample" in text and "linear pool (0.000)" in text
+    assert "does not win out of sample" in text and "linear pool (0.0000)" in text
 
 
 def test_subset_weights_are_used_only_when_they_beat_equal_weights_in_the_fit_period() -> None:

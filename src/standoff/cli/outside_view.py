@@ -210,8 +210,8 @@ def pool(
     out.print(table)
     m = report.mapping.parameters
     out.print(
-        "crisis model through the mapping fitted on the fit period: p = expit({alpha0:.2f} + {alpha1:.2f} powdis/179), "
-        "c = exp({gamma0:.2f} + {gamma_nuclear:.2f} nuclear + {gamma_gravity:.2f} gravity), "
+        "crisis model through the mapping fitted on the fit period: p = expit({alpha0:.2f} {alpha1:+.2f} powdis/179), "
+        "c = exp({gamma0:.2f} {gamma_nuclear:+.2f} nuclear {gamma_gravity:+.2f} gravity), "
         "adversary cost ~ U[c (1 - w), c (1 + w)], w = {w:.2f}".format(**m, w=math.exp(m["log_spread"])),
         markup=False,
         highlight=False,
@@ -220,7 +220,8 @@ def pool(
         v = p.validation
         out.print(
             f"{q}: inside the fit period (time-ordered) mean log loss: log pool {v[LOG_POOL]:.3f}, "
-            f"linear pool {v[LINEAR_POOL]:.3f}, equal weights {v[EQUAL_POOL]:.3f}",
+            f"linear pool {v[LINEAR_POOL]:.3f}, equal weights {v[EQUAL_POOL]:.3f}"
+            + ("; the log pool does not beat the linear pool" if v[LOG_POOL] >= v[LINEAR_POOL] else ""),
             markup=False,
             highlight=False,
         )

@@ -273,8 +273,8 @@ def verdicts(report: PoolReport) -> list[str]:
         parts = []
         for score, label in (("brier", "Brier"), ("log_score", "log score")):
             if beaten[score]:
-                who = ", ".join(f"{k} ({getattr(p.test[k], score):.3f})" for k in beaten[score])
-                parts.append(f"on {label} ({getattr(pool, score):.3f}) it loses to {who}")
+                who = ", ".join(f"{k} ({getattr(p.test[k], score):.4f})" for k in beaten[score])
+                parts.append(f"on {label} ({getattr(pool, score):.4f}) it loses to {who}")
         if parts:
             out.append(f"{q}: the log pool does not win out of sample; " + "; ".join(parts) + ".")
         else:
