@@ -15,10 +15,36 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def net() -> dict:
+def payload() -> dict:
     res = runner.invoke(app, ["forecast", "iran-2026", "--questions", "--json", "--draws", "50"])
     assert res.exit_code == 0, res.stderr
-    return {q["id"]: q for q in json.loads(res.stdout)["questions"]}
+    return json.loads(res.stdout)
+
+
+@pytest.fixture(scope="module")
+def net(payload: dict) -> dict:
+    return {q["id"]: q for q in payload["questions"]}
+
+
+def test_estimated_weights_where_the_kinds_were_estimated_and_the_fallback_says_why(net: dict) -> None:
+    deal = net["deal-3m"]
+    assert deal["weights_estimated"] is True and "ICB crisis actors (fit <= 1990, agreement)" in deal["weights"]
+    assert "out-of-sample Brier" in deal["weights"] and "not yet estimated" not in deal["weights"]
+    pooled = [c for c in deal["components"] if c["pooled"]]
+    assert deal["probability"] == pytest.approx(
+        float(log_pool([c["probability"] for c in pooled], [c["weight"] for c in pooled]))
+    )
+    attack = net["attack-us-3m"]
+    assert attack["weights_estimated"] is False
+    assert "not yet estimated: no historical estimate for deterrence: test within 3 mo" in attack["weights"]
+
+
+def test_crisis_inputs_anchored_on_icb_beside_the_typed_ones(payload: dict) -> None:
+    a = payload["crisis_anchor"]
+    assert a["crisis_actor"].startswith("Iran") and "fit <= 1990" in a["basis"]
+    assert 0 < a["implied"]["p_win"] < 1 and a["implied"]["receiver_cost_low"] < a["implied"]["receiver_cost_high"]
+    assert a["typed"]["p_win"] == {"value": 0.25, "range": [0.1, 0.4]}
+    assert 0 < a["implied"]["war"] < 1 and 0 < a["implied"]["deal"] < 1
 
 
 def test_json_shape_and_fallback_weights(net: dict) -> None:
@@ -28,7 +54,8 @@ def test_json_shape_and_fallback_weights(net: dict) -> None:
     pooled = [c for c in q["components"] if c["pooled"]]
     assert {c["source"] for c in pooled} == {"pathways: strike within 1 mo", "outside view: strikes on Iran since 2024"}
     assert sum(c["weight"] for c in pooled) == pytest.approx(1.0)
-    assert "not yet estimated" in q["weights"] and q["weights_estimated"] is False
+    assert "not yet estimated: no historical estimate for outside view" in q["weights"]
+    assert q["weights_estimated"] is False
     expected = log_pool([c["probability"] for c in pooled], [c["weight"] for c in pooled])
     assert q["probability"] == pytest.approx(float(expected))
     assert q["interval"]["low"] <= q["probability"] <= q["interval"]["high"]
@@ -54,6 +81,7 @@ def test_text_output_says_why() -> None:
     assert res.exit_code == 0, res.stderr
     assert "not yet estimated" in res.stdout and "not pooled" in res.stdout and "why: time-free" in res.stdout
     assert "pathway shares of the strike risk" in res.stdout
+    assert "Crisis inputs anchored on ICB" in res.stdout and "p_win: ICB mapping" in res.stdout
 
 
 def test_pooled_forecast_recorded_as_standoff_beside_components(tmp_path) -> None:

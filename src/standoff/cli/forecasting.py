@@ -28,14 +28,70 @@ from standoff.cli.common import (
 
 
 def _net(loaded, seed: int, *, paths: int = 2000, draws: int = 200):  # noqa: ANN001, ANN202
-    from standoff.experiments.questions import net_assessment
+    from standoff.experiments.historical_pool import pool_report
+    from standoff.experiments.questions import needs_history, net_assessment
     from standoff.history.default_fit import default_fit
 
     if not loaded.scenario.questions:
         err.print(f"{loaded.scenario.id} declares no questions")
         raise typer.Exit(2)
     base = default_fit().params if loaded.scenario.deterrence is not None else None
-    return net_assessment(loaded, base, paths=paths, draws=draws, seed=seed)
+    history = pool_report() if needs_history(loaded.scenario) else None
+    return net_assessment(loaded, base, paths=paths, draws=draws, seed=seed, history=history)
+
+
+def _anchor(loaded) -> dict | None:  # noqa: ANN001
+    """The crisis inputs the ICB mapping implies for the scenario's coding, beside the typed ones (or None)."""
+    from standoff.experiments.historical_pool import crisis_anchor, pool_report
+
+    sc = loaded.scenario
+    if sc.history is None or sc.crisis is None:
+        return None
+    report = pool_report()
+    implied = crisis_anchor(report, sc.history)
+    typed = {
+        name: {"value": q.value, "range": None if q.range is None else list(q.range)}
+        for name in ("p_win", "proposer_cost", "receiver_cost_low", "receiver_cost_high")
+        + ("believed_cost_low", "believed_cost_high")
+        if (q := getattr(sc.crisis, name)) is not None
+    }
+    return {
+        "crisis_actor": sc.history.crisis_actor,
+        "basis": f"mapping fitted on {report.mapping.n_war} ICB crisis actors (fit <= {report.fit_years[1]})",
+        "implied": {
+            "p_win": implied.p,
+            "proposer_cost": implied.proposer_cost,
+            "receiver_cost_low": implied.receiver_cost_low,
+            "receiver_cost_high": implied.receiver_cost_high,
+            "war": implied.war,
+            "deal": implied.deal,
+        },
+        "typed": typed,
+    }
+
+
+def _print_anchor(a: dict) -> None:
+    i, t = a["implied"], a["typed"]
+
+    def typed(name: str) -> str:
+        q = t.get(name)
+        if q is None:
+            return "-"
+        return f"{q['value']:g}" + (f" [{q['range'][0]:g}, {q['range'][1]:g}]" if q["range"] else "")
+
+    belief = ""
+    if "believed_cost_low" in t:
+        belief = f"; typed belief U[{typed('believed_cost_low')}, {typed('believed_cost_high')}] (no ICB anchor)"
+    lines = [
+        f"Crisis inputs anchored on ICB ({a['basis']}), {a['crisis_actor']} as proposer:",
+        f"  p_win: ICB mapping {i['p_win']:.2f}; typed {typed('p_win')}",
+        f"  proposer_cost: ICB mapping {i['proposer_cost']:.2f}; typed {typed('proposer_cost')}",
+        f"  receiver cost: ICB mapping U[{i['receiver_cost_low']:.2f}, {i['receiver_cost_high']:.2f}]; "
+        f"typed U[{typed('receiver_cost_low')}, {typed('receiver_cost_high')}]{belief}",
+        f"  the mapped one-period game (status quo unknown): P(war) {_pct(i['war'])}, P(deal) {_pct(i['deal'])}",
+    ]
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
 
 
 def _record(
@@ -167,10 +223,14 @@ def forecast(
         computed = loaded
     if questions:
         nets = _net(computed, seed, draws=draws or 200)
+        anchor = _anchor(computed)
         if as_json:
-            sys.stdout.write(json.dumps({"questions": [n.to_dict() for n in nets]}, indent=2) + "\n")
+            payload = {"questions": [n.to_dict() for n in nets], "crisis_anchor": anchor}
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         else:
             _print_net(nets)
+            if anchor is not None:
+                _print_anchor(anchor)
         if record:
             _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
         return

@@ -1,8 +1,9 @@
-"""``standoff history similar|rates|backtest``: the outside view from the ICB crises. Parse, call, present."""
+"""``standoff history similar|rates|backtest|pool``: the outside view from the ICB crises. Parse, call, present."""
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -175,3 +176,48 @@ def backtest(
             verdict = "beats both the base rate and the plain logistic regression"
         tte = "" if s.time_to_event is None else f"; time-to-event model Brier {s.time_to_event.brier:.3f}"
         out.print(f"{q}: the regularised model {verdict} (on Brier and log score){tte}.")
+
+
+@app.command()
+def pool(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Pool weights estimated on past crises (fit to 1990), scored on 1991-2007 against each component alone."""
+    from standoff.experiments.historical_pool import EQUAL_POOL, LINEAR_POOL, LOG_POOL, pool_report, verdicts
+
+    report = pool_report()
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), allow_nan=False, indent=2) + "\n")
+        return
+    table = Table(
+        title=f"Pools out of sample: weights fitted on out-of-fold forecasts {report.fit_years[0]}-"
+        f"{report.fit_years[1]} ({report.fit_rows} crisis actors, {report.blocks} time-ordered blocks), "
+        f"test {report.test_years[0]}-{report.test_years[1]} ({report.test_rows}); Brier / log score, lower is better"
+    )
+    for col in ("question (n fit/test)", "forecaster", "log-pool weight", "Brier", "log score"):
+        table.add_column(col, justify="left" if col in ("question (n fit/test)", "forecaster") else "right")
+    for q, p in report.questions.items():
+        for i, (k, s) in enumerate(p.test.items()):
+            weight = f"{p.weights[k]:.2f}" if k in p.weights else f"sum {p.extremizing:.2f}" if k == LOG_POOL else ""
+            head = f"{q} ({p.n_fit}/{p.n_test})" if i == 0 else ""
+            table.add_row(head, k, weight, f"{s.brier:.3f}", f"{s.log_score:.3f}", end_section=i == len(p.test) - 1)
+    out.print(table)
+    m = report.mapping.parameters
+    out.print(
+        "crisis model through the mapping fitted on the fit period: p = expit({alpha0:.2f} {alpha1:+.2f} powdis/179), "
+        "c = exp({gamma0:.2f} {gamma_nuclear:+.2f} nuclear {gamma_gravity:+.2f} gravity), "
+        "adversary cost ~ U[c (1 - w), c (1 + w)], w = {w:.2f}".format(**m, w=math.exp(m["log_spread"])),
+        markup=False,
+        highlight=False,
+    )
+    for q, p in report.questions.items():
+        v = p.validation
+        out.print(
+            f"{q}: inside the fit period (time-ordered) mean log loss: log pool {v[LOG_POOL]:.3f}, "
+            f"linear pool {v[LINEAR_POOL]:.3f}, equal weights {v[EQUAL_POOL]:.3f}"
+            + ("; the log pool does not beat the linear pool" if v[LOG_POOL] >= v[LINEAR_POOL] else ""),
+            markup=False,
+            highlight=False,
+        )
+    for line in verdicts(report):
+        out.print(line, markup=False, highlight=False)

@@ -97,7 +97,8 @@ class PoolWeights:
     """Weights of a pool: ``weights[k]`` for ``sources[k]``.
 
     ``estimated`` is False for the fallback (equal log-odds weights); ``n`` is the
-    number of resolved questions they were fitted on; ``extremizing`` is ``Σ w_k``.
+    number of resolved questions they were fitted on; ``extremizing`` is ``Σ w_k``;
+    ``basis`` says where estimated weights come from, or why the fallback is used.
     """
 
     sources: tuple[str, ...]
@@ -105,6 +106,7 @@ class PoolWeights:
     estimated: bool
     n: int = 0
     method: str = "log"
+    basis: str | None = None
 
     @property
     def extremizing(self) -> float:
@@ -113,19 +115,21 @@ class PoolWeights:
     @property
     def label(self) -> str:
         if not self.estimated:
-            return "equal log-odds weights summing to one (not yet estimated)"
-        return f"{self.method} pool fitted on {self.n} resolved questions (extremizing {self.extremizing:.2f})"
+            why = f": {self.basis}" if self.basis else ""
+            return f"equal log-odds weights summing to one (not yet estimated{why})"
+        basis = self.basis or f"fitted on {self.n} resolved questions"
+        return f"{self.method} pool {basis} (extremizing {self.extremizing:.2f})"
 
     def pool(self, p: ArrayLike) -> FloatArray:
         return log_pool(p, self.weights) if self.method == "log" else linear_pool(p, self.weights)
 
 
-def equal_weights(sources: Sequence[str]) -> PoolWeights:
-    """The fallback until weights are estimated: ``w_k = 1/K``, marked not estimated."""
+def equal_weights(sources: Sequence[str], why: str | None = None) -> PoolWeights:
+    """The fallback until weights are estimated: ``w_k = 1/K``, marked not estimated (``why``: the reason)."""
     k = len(sources)
     if k == 0:
         raise ValueError("no sources to pool")
-    return PoolWeights(tuple(sources), tuple([1.0 / k] * k), estimated=False)
+    return PoolWeights(tuple(sources), tuple([1.0 / k] * k), estimated=False, basis=why)
 
 
 def _check(p: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:

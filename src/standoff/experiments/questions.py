@@ -14,16 +14,34 @@ reason stated, when it answers another question: a time-free engine (where the
 bargaining settles, not whether something happens by the date), a window other
 than the question's, the special case in which every rejection means war, or
 one pathway to a strike when the question's ``pathways`` component already
-combines every pathway (:mod:`standoff.engines.pathways`). Until weights are
-estimated on resolved historical questions the pool uses equal log-odds
-weights summing to one, labelled "not yet estimated". The interval pools the
-components' 90% intervals (the pool is increasing in every component).
+combines every pathway (:mod:`standoff.engines.pathways`).
+
+Weights. Each pooled source is a *kind* of forecaster whose log-pool weight was
+estimated on resolved ICB questions (:mod:`standoff.experiments.historical_pool`):
+the ``reference`` outside view is the ICB ``model`` (or, with ``days`` on a timing
+question, the ``time_to_event`` model), and the ``crisis`` and ``pathways`` sources
+the ``crisis`` model (its war for a strike, its deal for ``deal_within``). When every
+pooled source of a question has such a kind and they name one ICB question
+(``reference`` sources by their output, war-like crisis outputs ``violence_serious``,
+deals ``agreement``), the pool uses the weights fitted for that set of kinds on that
+ICB question, labelled with the number of crisis actors and the out-of-sample Brier
+score, provided those weights beat equal weights on later questions inside the fit
+period. Otherwise the pool uses equal log-odds weights summing to one, labelled "not
+yet estimated" with the reason (e.g. a deterrence component, a kind with no estimate,
+estimated weights that lose to equal ones). A scenario's ``base_rate`` source is a
+hand-coded annual rate over its own reference class, not the ICB base rate (the
+unconditional share of all crisis actors), so it has no estimated kind.
+Departure: the ICB questions are asked over a whole crisis, the scenario's by a date;
+the weights are carried over as the relative trust in each kind, and a pool whose
+weights sum below one shrinks toward 1/2, which for a dated question is not ignorance.
+The interval pools the components' 90% intervals (the pool is increasing in every component).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,6 +52,9 @@ from standoff.experiments.policy import CrisisModel, Simulated, _months, crisis_
 from standoff.experiments.pooling import PoolWeights, Spread, disagreement, equal_weights, log_pool, spread
 from standoff.scenario.load import LoadedScenario
 from standoff.scenario.model import DYNAMIC, Question, QuestionSource, Scenario
+
+if TYPE_CHECKING:
+    from standoff.experiments.historical_pool import PoolReport
 
 
 def unknown_engines(scenario: Scenario) -> list[tuple[str, str]]:
@@ -335,6 +356,52 @@ def _reference(sc: Scenario, s: QuestionSource) -> _Value:
     return _Value(p, p, p, "ICB outside view: a fitted model's point forecast, no interval")
 
 
+#: Timing questions the ICB time-to-event models answer when a ``reference`` source gives ``days``.
+TIMING = ("violent_response_30d", "lasts_over_90d")
+DEALS = ("deal", "deal_within")
+
+
+def estimated_kind(s: QuestionSource) -> tuple[str, str] | None:
+    """The kind of historical forecaster ``s`` is and the ICB question it answers (``None``: no such kind)."""
+    if s.engine == "reference":
+        return ("time_to_event" if s.days is not None and s.output in TIMING else "model"), s.output
+    if s.engine == "pathways":
+        return "crisis", "violence_serious"
+    if s.engine == "crisis":
+        return "crisis", "agreement" if s.output in DEALS else "violence_serious"
+    return None
+
+
+def historical_weights(pooled: list[QuestionSource], labels: list[str], report: PoolReport | None) -> PoolWeights:
+    """The estimated weights for these pooled sources, or the labelled fallback saying why not."""
+    from standoff.experiments.historical_pool import pool_weights
+
+    kinds = [estimated_kind(s) for s in pooled]
+    missing = [label for label, k in zip(labels, kinds, strict=True) if k is None]
+    if missing:
+        return equal_weights(labels, f"no historical estimate for {'; '.join(missing)}")
+    names = [k[0] for k in kinds if k is not None]
+    questions = {k[1] for k in kinds if k is not None}
+    if len(questions) != 1:
+        return equal_weights(labels, "components answer different ICB questions")
+    if len(set(names)) < len(names):
+        return equal_weights(labels, "two components of one kind")
+    (icb,) = questions
+    if report is None:
+        return equal_weights(labels, "no historical estimates given")
+    absent = [n for n in names if n not in report.questions[icb].kinds]
+    if absent:
+        return equal_weights(labels, f"no estimate of {', '.join(absent)} on {icb}")
+    w = pool_weights(report, icb, names)
+    by_kind = dict(zip(w.sources, w.weights, strict=True))
+    return PoolWeights(tuple(labels), tuple(by_kind[n] for n in names), w.estimated, w.n, "log", w.basis)
+
+
+def needs_history(scenario: Scenario) -> bool:
+    """Whether any source maps onto a kind estimated on ICB questions (so the estimates are worth loading)."""
+    return any(estimated_kind(s) is not None for q in scenario.questions for s in q.sources)
+
+
 def net_assessment(
     loaded: LoadedScenario,
     base: DeterrenceParams | None,
@@ -343,10 +410,13 @@ def net_assessment(
     draws: int = 200,
     seed: int = 0,
     weights: dict[str, PoolWeights] | None = None,
+    history: PoolReport | None = None,
 ) -> list[NetForecast]:
     """One pooled probability per declared question, with its components (module docstring).
 
-    ``weights`` maps a question id to estimated weights; otherwise the labelled fallback.
+    ``weights`` maps a question id to weights that override the rest; ``history`` holds the weights
+    estimated on ICB questions (:func:`standoff.experiments.historical_pool.pool_report`); without it,
+    every pool uses the labelled fallback.
     """
     sc = loaded.scenario
     sources = [(q, s) for q in sc.questions for s in q.sources]
@@ -385,7 +455,7 @@ def net_assessment(
         labels = [source_label(s) for s in pooled]
         w = None
         if pooled:
-            w = (weights or {}).get(q.id) or equal_weights(labels)
+            w = (weights or {}).get(q.id) or historical_weights(pooled, labels, history)
         by_label = dict(zip(labels, w.weights, strict=True)) if w is not None else {}
         comps = []
         for s in q.sources:
