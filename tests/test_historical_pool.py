@@ -95,7 +95,12 @@ def test_sources_map_onto_estimated_kinds_or_fall_back_with_the_reason() -> None
     w = historical_weights([deal, ref], ["deal", "ref"], report)
     assert w.estimated and w.sources == ("deal", "ref")
     sub = report.questions["agreement"].subsets["model+crisis"]
-    assert w.weights == (sub.weights["crisis"], sub.weights["model"])
+    # only the relative weights are carried to a dated question: scaled to sum to one, no extremizing
+    total = sub.weights["crisis"] + sub.weights["model"]
+    assert w.weights == pytest.approx((sub.weights["crisis"] / total, sub.weights["model"] / total))
+    assert w.extremizing == pytest.approx(1.0) and "not carried to a dated question" in w.label
+    (alone,) = historical_weights([deal], ["deal"], report).weights
+    assert alone == pytest.approx(1.0)  # one component keeps its own probability
     fallback = historical_weights([deal, det], ["deal", "det"], report)
     assert not fallback.estimated and fallback.weights == (0.5, 0.5)
     assert "not yet estimated: no historical estimate for det" in fallback.label

@@ -32,8 +32,10 @@ estimated weights that lose to equal ones). A scenario's ``base_rate`` source is
 hand-coded annual rate over its own reference class, not the ICB base rate (the
 unconditional share of all crisis actors), so it has no estimated kind.
 Departure: the ICB questions are asked over a whole crisis, the scenario's by a date;
-the weights are carried over as the relative trust in each kind, and a pool whose
-weights sum below one shrinks toward 1/2, which for a dated question is not ignorance.
+only the relative trust in each kind is carried over (the weights are scaled to sum to
+one). The fitted extremizing factor is not: fitted on whole-crisis questions whose
+outcomes are near even odds, a sum below one would shrink a rare dated event toward
+1/2, which is not ignorance but a different question.
 The interval pools the components' 90% intervals (the pool is increasing in every component).
 """
 
@@ -393,8 +395,17 @@ def historical_weights(pooled: list[QuestionSource], labels: list[str], report: 
     if absent:
         return equal_weights(labels, f"no estimate of {', '.join(absent)} on {icb}")
     w = pool_weights(report, icb, names)
+    if not w.estimated:
+        return PoolWeights(tuple(labels), w.weights, False, w.n, "log", w.basis)
     by_kind = dict(zip(w.sources, w.weights, strict=True))
-    return PoolWeights(tuple(labels), tuple(by_kind[n] for n in names), w.estimated, w.n, "log", w.basis)
+    total = sum(by_kind[n] for n in names)
+    if total <= 0:
+        return equal_weights(labels, f"the weights estimated on {icb} are all zero")
+    basis = (
+        f"relative weights {w.basis}; their extremizing factor {w.extremizing:.2f}, fitted on whole-crisis "
+        "questions near even odds, is not carried to a dated question"
+    )
+    return PoolWeights(tuple(labels), tuple(by_kind[n] / total for n in names), True, w.n, "log", basis)
 
 
 def needs_history(scenario: Scenario) -> bool:
