@@ -47,7 +47,7 @@ def test_forecast_briefing_and_monte_carlo():
         "status quo",
         "expected_utility",
         "Monte Carlo: 200 draws, seed 3",
-        "vetoes: leader accepts [50, 100]",
+        "vetoes: Supreme Leader accepts only 50–100",
         "who moved whom",
     ):
         assert text in res.stdout

@@ -68,6 +68,21 @@ def forecast(
             "(a decide-exchange-model input file), run by the engine that reproduces that tool.",
         ),
     ] = "scenario",
+    bottom: Annotated[
+        bool,
+        typer.Option(
+            "--bottom-line/--no-bottom-line",
+            help="Open the briefing with the bottom line: the questions' probabilities, who wants what and "
+            "what would change the outlook (runs the questions and a sensitivity analysis, a few seconds).",
+        ),
+    ] = True,
+    advise_first: Annotated[
+        bool,
+        typer.Option(
+            "--advise/--no-advise",
+            help="Add the best advised move of the standoff's first side to the bottom line (slow: minutes).",
+        ),
+    ] = False,
 ) -> None:
     """Forecast every issue with every bargaining engine: a briefing, or --json."""
     from standoff.experiments.forecast import forecast as run_forecast
@@ -94,9 +109,24 @@ def forecast(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
-        out.print(render(result))
+        names = {a.id: a.name for a in loaded.scenario.actors}
+        out.print(render(result, _bottom_line(loaded, result, seed, advise_first) if bottom else None, names))
     if record:
         _record(loaded, db, seed, quiet=as_json, draws=draws or 200)
+
+
+def _bottom_line(loaded, result, seed: int, advise_first: bool):  # noqa: ANN001, ANN202
+    from standoff.experiments.outlook import outlook
+    from standoff.presentation.bottom_line import bottom_line
+
+    advice = None
+    with err.status("Working out the bottom line…"):
+        if advise_first:
+            from standoff.experiments.advice import advice_subjects, advise
+
+            advice = advise(loaded, advice_subjects(loaded.scenario)[0], seed=seed, draws=64)
+        found = outlook(loaded, seed=seed, advice=advice)
+    return bottom_line(result, loaded.scenario, found)
 
 
 def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:

@@ -94,3 +94,69 @@ def _dynamic(s: QuestionSource, run, quiet: np.ndarray, elapsed: int, model) -> 
     else:
         hit = run.responses[:, window].any(axis=1)
     return float((hit & quiet).sum() / n)
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """One question as the bottom line shows it: one probability, an interval, what drives it.
+
+    This is the small typed input of the bottom line
+    (:mod:`standoff.presentation.bottom_line`); :func:`question_lines` fills it
+    from the per-source forecasts, and a pooled probability per question can
+    replace it without touching the presentation.
+
+    Attributes:
+        text: the question as the scenario asks it.
+        probability: the probability shown (here: the median over the sources).
+        low, high: the interval shown around it (here: the lowest and highest source).
+        interval: what the interval is, in words (e.g. "range over 3 models").
+        driver: what moves the probability most, in words.
+    """
+
+    text: str
+    probability: float
+    low: float
+    high: float
+    interval: str
+    driver: str
+
+
+#: How each source's model reads in a sentence.
+SOURCE_MODELS = {
+    "deterrence": "the defiance-cycle model",
+    "crisis": "the crisis-bargaining model",
+}
+
+
+def question_lines(forecasts: list[QuestionForecast], drivers: dict[str, str] | None = None) -> list[QuestionLine]:
+    """One line per question from its sources: the median source, the range over the sources.
+
+    ``drivers`` maps an issue id to what drives its forecast most (e.g. the
+    largest Sobol factor); a question read from an issue takes that issue's
+    driver, a question from the deterrence or crisis model names that model.
+    """
+    drivers = drivers or {}
+    by_question: dict[str, list[QuestionForecast]] = {}
+    for f in forecasts:
+        by_question.setdefault(f.question.id, []).append(f)
+    lines = []
+    for group in by_question.values():
+        p = np.array([f.probability for f in group])
+        issues = [f.source.issue for f in group if f.source.issue]
+        if issues and issues[0] in drivers:
+            driver = drivers[issues[0]]
+        else:
+            models = dict.fromkeys(SOURCE_MODELS.get(f.source.engine, f"the {f.source.engine} model") for f in group)
+            driver = " and ".join(models)
+        n = len(group)
+        lines.append(
+            QuestionLine(
+                text=group[0].question.text,
+                probability=float(np.median(p)),
+                low=float(p.min()),
+                high=float(p.max()),
+                interval=f"range over {n} models" if n > 1 else "one model",
+                driver=driver,
+            )
+        )
+    return lines
