@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from standoff.core.version import __version__
 from standoff.presentation import figures as plots
+from standoff.presentation.bottom_line import pct
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -32,6 +33,7 @@ def template_globals() -> dict[str, Any]:
     return {
         "version": __version__,
         "fmt": plots.fmt,
+        "pct": pct,
         "anchor": plots.nearest_anchor,
         "engine_rows": plots.engine_forecast_rows,
         "engine_colour": lambda name: plots.engine_style(name)[0],

@@ -122,6 +122,7 @@ def briefing(ctx: PanelContext) -> PanelView:
     f = ctx.forecast
     return PanelView(
         [
+            Partial("bottom_line.html", {"bottom": ctx.library.bottom_line(ctx.name)}),
             FigureBlock("overview", plots.overview(f), "Hover a mark for its value and what it means on the scale."),
             Partial(
                 "briefing.html",

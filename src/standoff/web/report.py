@@ -109,11 +109,17 @@ def render_report(
     advised = []
     if advice:
         advised = [advise(loaded, actor, draws=ADVICE_DRAWS, seed=seed) for actor in advice_subjects(sc)]
+    from standoff.experiments.outlook import outlook
+    from standoff.presentation.bottom_line import bottom_line
+
+    found = outlook(loaded, seed=seed, advice=advised[0] if advised and not advised[0].mediator else None)
     env = environment()
     script = plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script")
     return env.get_template("report.html").render(
         scenario=sc,
         loaded=loaded,
+        bottom=bottom_line(f, sc, found),
+        printing=True,
         forecast=f,
         issues=issues,
         overview=FigureBlock("overview", plots.overview(f)),
