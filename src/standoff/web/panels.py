@@ -34,6 +34,7 @@ class FigureBlock:
     figure: dict[str, Any]
     caption: str = ""
     kind: str = "figure"
+    summary: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from standoff.experiments.advice import advice_subjects, advise
 from standoff.experiments.forecast import Forecast, forecast
 from standoff.presentation import figures as plots
 from standoff.scenario import LoadedScenario, load_scenario
-from standoff.web.assets import STATIC, environment, plotly_js_path
+from standoff.web.assets import STATIC, environment, plotly_bundle_text
 from standoff.web.panels import ADVICE_TOP, FigureBlock
 from standoff.web.state import ADVICE_DRAWS
 from standoff.web.views import briefing_context
@@ -114,7 +114,9 @@ def render_report(
 
     found = outlook(loaded, seed=seed, advice=advised[0] if advised and not advised[0].mediator else None)
     env = environment()
-    script = plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script")
+    shown = [b.figure for it in issues for b in it["figures"]] + [plots.overview(f), plots.evidence_coverage(sc)]
+    shown += [plots.advice_gains(a) for a in advised]
+    script = plotly_bundle_text(shown).replace("</script", "<\\/script")
     return env.get_template("report.html").render(
         scenario=sc,
         loaded=loaded,
