@@ -21,11 +21,31 @@ function standoffDraw() {
     Plotly.newPlot(el, fig.data, layout, config).then(function () {
       el.querySelectorAll("svg.main-svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
       el.setAttribute("data-drawn", "true");
+      standoffScrollables();
     });
   });
 }
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", standoffDraw);
-} else {
+/* A box that scrolls sideways (a wide table on a phone) can be reached and scrolled with the keyboard. */
+function standoffScrollables() {
+  document.querySelectorAll(".card, .table-scroll, .source").forEach(function (el) {
+    var scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible";
+    if (scrolls && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      if (!el.getAttribute("role")) { el.setAttribute("role", "region"); }
+      if (!el.getAttribute("aria-label")) {
+        var h = el.querySelector("h2, h3, caption");
+        el.setAttribute("aria-label", (h ? h.textContent.trim() : "Table") + " (scrolls sideways)");
+      }
+    }
+  });
+}
+function standoffInit() {
   standoffDraw();
+  standoffScrollables();
+  window.addEventListener("resize", standoffScrollables);
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", standoffInit);
+} else {
+  standoffInit();
 }
