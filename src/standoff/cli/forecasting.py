@@ -160,7 +160,7 @@ def explain(
     issue: Annotated[list[str] | None, typer.Argument(help="Issues to explain (default: all).")] = None,
     engine: Annotated[list[str] | None, typer.Option("--engine", "-e")] = None,
     n: Annotated[int, typer.Option(help="Base rows of the Sobol design (a power of two).")] = 32,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
     top: Annotated[int, typer.Option(help="Factors and tornado bars shown per issue.")] = 5,
     plot: Annotated[Path | None, typer.Option(help="Write a tornado and Sobol chart (PNG).")] = None,
@@ -208,10 +208,10 @@ def explain(
 def compare(
     scenario: ScenarioArg = "iran-2026",
     paths: Annotated[int, typer.Option(help="Simulated paths per option.")] = 4000,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", help="Options to compare (default: all).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the simulated paths (PNG).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Policy options side by side: the defiance cycle and the crisis, with common random numbers."""
     from standoff.experiments.policy import compare as run_compare
@@ -302,10 +302,10 @@ def crisis(
     precondition: Annotated[float, typer.Option(help="Opening demand (share).")] = 0.55,
     increment: Annotated[float, typer.Option(help="Demand added each round.")] = 0.02,
     rounds: Annotated[int, typer.Option(help="Rounds of talks.")] = 6,
-    discount_proposer: Annotated[float, typer.Option()] = 0.97,
-    discount_receiver: Annotated[float, typer.Option()] = 0.95,
+    discount_proposer: Annotated[float, typer.Option(help="Proposer's discount factor per round of talks.")] = 0.97,
+    discount_receiver: Annotated[float, typer.Option(help="Receiver's discount factor per round of talks.")] = 0.95,
     plot: Annotated[Path | None, typer.Option(help="Write war probability against demand (PNG).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Solve the crisis model for parameters given here: optimal demand, war risk, talks round by round."""
     from standoff.engines.crisis import UniformCost, demand_path, screening_uniform, sequential_demands
@@ -370,13 +370,13 @@ def advise(
     ] = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
     objective: Annotated[
         str | None,
         typer.Option(help="'utility' (the actor's) or 'deal' (P(deal)); default: utility, deal for a mediator."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """What the actor can do to move the outcome: its moves ranked by net gain in expected utility."""
     from standoff.experiments.advice import advice_subjects

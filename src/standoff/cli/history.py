@@ -91,7 +91,7 @@ def calibrate(
 def backtest_episodes(
     fit_file: Annotated[Path, typer.Option("--fit", help="Training episodes (CSV).")],
     test_file: Annotated[Path, typer.Option("--test", help="Test episodes (CSV).")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Fit on one episode file, predict the other: per-episode predictions and scores beside naive baselines."""
     from standoff.history.calibration import out_of_sample

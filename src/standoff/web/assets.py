@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from standoff.core.version import __version__
 from standoff.presentation import figures as plots
-from standoff.presentation.bottom_line import pct
+from standoff.presentation.bottom_line import move_effect, pct
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -58,6 +58,12 @@ def figure_summary(figure: dict[str, Any]) -> str:
     return f"Chart: {text or 'figure'} ({n} series); the table and text on this page give the same numbers."
 
 
+def short_label(text: str, limit: int = 80) -> str:
+    """An anchor's meaning cut to its first clause (the full text is under "The scale")."""
+    head = text.split(":")[0].split(";")[0].strip()
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"
+
+
 def template_globals() -> dict[str, Any]:
     """Helpers every template may call."""
     return {
@@ -68,6 +74,8 @@ def template_globals() -> dict[str, Any]:
         "engine_rows": plots.engine_forecast_rows,
         "engine_colour": lambda name: plots.engine_style(name)[0],
         "figure_summary": figure_summary,
+        "short": short_label,
+        "move_effect": move_effect,
     }
 
 
