@@ -70,3 +70,23 @@ def test_evidence_and_engines():
     assert "10 numeric inputs" in res.stdout and "quote              1  (10%)" in res.stdout
     res = runner.invoke(app, ["engines"])
     assert res.exit_code == 0 and "expected_utility" in res.stdout and "Scholz" in res.stdout
+
+
+def test_every_flag_has_help_and_shows_its_default():
+    import typer
+
+    def walk(command, prefix=""):
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from walk(sub, f"{prefix}{name} ")
+        else:
+            yield prefix.strip(), command
+
+    missing = []
+    for name, command in walk(typer.main.get_command(app)):
+        for p in command.params:
+            if not getattr(p, "help", None):
+                missing.append(f"{name} {p.name}: no help")
+            elif type(p).__name__.endswith("Option") and p.show_default is False:
+                missing.append(f"{name} {p.name}: default hidden")
+    assert missing == []

@@ -54,11 +54,24 @@ def _store(db: str | None):  # noqa: ANN202 - a standoff.store.Store
 
 def _load(scenario: str) -> LoadedScenario:
     """The validated scenario, or every problem printed and exit code 1."""
+    _warn_compile()
     try:
         return load_scenario(scenario)
     except ScenarioError as exc:
         _fail(exc)
         raise  # unreachable: _fail exits
+
+
+def _warn_compile() -> None:
+    """On the first run, say why it is slow: the engines' kernels are being compiled (once)."""
+    from standoff.engines.kernels import kernels_cached
+
+    if not kernels_cached():
+        err.print(
+            "First run: compiling the engines' numerical kernels; this takes a minute or two, once.",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _fail(exc: ScenarioError) -> None:

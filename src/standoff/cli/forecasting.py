@@ -154,11 +154,19 @@ def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:
     out.print(table)
 
 
+def _fold(table: Table) -> None:
+    """Wrap long cells (option and move names) instead of cutting them with an ellipsis."""
+    for column in table.columns:
+        column.overflow = "fold"
+
+
 @app.command()
 def explain(
     scenario: ScenarioArg = "iran-2026",
     issue: Annotated[list[str] | None, typer.Argument(help="Issues to explain (default: all).")] = None,
-    engine: Annotated[list[str] | None, typer.Option("--engine", "-e")] = None,
+    engine: Annotated[
+        list[str] | None, typer.Option("--engine", "-e", help="Engines to explain (default: every bargaining engine).")
+    ] = None,
     n: Annotated[int, typer.Option(help="Base rows of the Sobol design (a power of two).")] = 32,
     seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
@@ -251,6 +259,7 @@ def compare(
             _rate(d.p_test_24),
             _rate(d.p_war_24),
         )
+    _fold(table)
     out.print(table)
     if all(o.crisis for o in result.options):
         crisis = loaded.scenario.crisis
@@ -276,6 +285,7 @@ def compare(
                 _rate(c.p_deal),
                 f"{100 * c.preventive_share:.0f}%{peak}",
             )
+        _fold(ctable)
         out.print(ctable)
         proposer = loaded.scenario.actor(crisis.proposer).name
         out.print(
@@ -407,8 +417,8 @@ def advise(
         "#",
         "issue",
         "move",
-        "net gain ± se [5–95%]",
-        "forecast before → after",
+        "mean net gain ± standard error [5–95% of draws]",
+        "forecast before → after (Monte Carlo mean)",
         "who moves in response",
         "advised",
         box=None,
@@ -425,6 +435,7 @@ def advise(
             moved,
             "yes" if r.recommended else r.reason,
         )
+    _fold(table)
     out.print(table)
     for r in result.moves[:top]:
         if r.explanation is not None and r.explanation.mechanism:
