@@ -229,7 +229,7 @@ def test_upload_broken_scenario_shows_its_errors(page: object, server: str, tmp_
     pg.set_input_files(  # type: ignore[attr-defined]
         "input[type=file]", files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": BROKEN.encode()}]
     )
-    pg.click("form button[type=submit]")  # type: ignore[attr-defined]
+    pg.click(".upload form button[type=submit]")  # type: ignore[attr-defined]
     pg.wait_for_selector("#problems")  # type: ignore[attr-defined]
     rows = pg.locator("table.problems tr.problem")  # type: ignore[attr-defined]
     assert rows.count() == len(BROKEN_PATHS)
@@ -245,7 +245,7 @@ def test_upload_valid_scenario_opens_it(page: object, server: str) -> None:
     pg = page
     pg.goto(server + "/upload")  # type: ignore[attr-defined]
     pg.set_input_files("input[type=file]", str(MINI))  # type: ignore[attr-defined]
-    pg.click("form button[type=submit]")  # type: ignore[attr-defined]
+    pg.click(".upload form button[type=submit]")  # type: ignore[attr-defined]
     pg.wait_for_url("**/s/upload-*/briefing")  # type: ignore[attr-defined]
     assert_plots_drawn(pg, expected=1)
     assert "uploaded" in pg.inner_text(".scenario-head .meta")  # type: ignore[attr-defined]
