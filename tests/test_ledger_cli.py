@@ -102,3 +102,10 @@ def test_score_after_resolutions(db: str, tmp_path: Path):
         p = {(f.question_id, f.engine): f.probability for f in store.forecasts()}
     expected = ((p[("enrichment-above-45", "compromise")] - 1) ** 2 + p[("enrichment-below-20", "compromise")] ** 2) / 2
     assert scores[("compromise", None)].brier == pytest.approx(expected)
+
+
+def test_ledger_scenario_counts_only_that_scenario(db: str):
+    res = runner.invoke(app, ["ledger", "--db", db, "--scenario", "elsewhere"])
+    assert res.exit_code == 0 and "0 questions, 0 forecasts, 0 resolved (scenario elsewhere)" in res.stdout
+    res = runner.invoke(app, ["ledger", "--db", db, "--scenario", "mini"])
+    assert "2 questions, 3 forecasts, 0 resolved (scenario mini)" in res.stdout

@@ -48,7 +48,7 @@ def _store(db: str | None):  # noqa: ANN202 - a standoff.store.Store
     try:
         return open_store(db)
     except (LedgerError, ValueError) as exc:
-        err.print(f"cannot open the ledger: {exc}")
+        err.print(f"cannot open the ledger: {exc}", markup=False)
         raise typer.Exit(2) from None
 
 
@@ -75,7 +75,8 @@ def _warn_compile() -> None:
 
 
 def _fail(exc: ScenarioError) -> None:
-    err.print(f"[red]{len(exc.problems)} problem(s):[/red]")
+    n = len(exc.problems)
+    err.print(f"{n} problem{'' if n == 1 else 's'}:", style="red", markup=False)
     for p in exc.problems:
         err.print(str(p), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)

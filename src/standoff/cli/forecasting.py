@@ -231,7 +231,7 @@ def compare(
         try:
             result = run_compare(loaded, fit.params, paths=paths, seed=seed, options=option)
         except ValueError as exc:
-            err.print(str(exc))
+            err.print(str(exc), markup=False)
             raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
@@ -331,7 +331,7 @@ def crisis(
             discount_receiver,
         )
     except ValueError as exc:
-        err.print(f"invalid parameters: {exc}")
+        err.print(f"invalid parameters: {exc}", markup=False)
         raise typer.Exit(2) from None
     data = {
         "optimal_demand": float(best.demand[0]),
@@ -398,7 +398,7 @@ def advise(
         with err.status("Weighing moves…"):
             result = run_advise(loaded, actor, issues=issue, draws=draws, seed=seed, objective=objective)  # type: ignore[arg-type]
     except ValueError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")

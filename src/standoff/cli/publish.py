@@ -33,7 +33,7 @@ def serve(
     try:
         run_server(host=host, port=port, token=token, scenarios=scenario)
     except ValueError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
 
 
@@ -58,7 +58,7 @@ def report(
         with err.status("Writing the report…"):
             path = write_report(loaded, output, draws=draws or None, seed=seed, pdf=pdf, advice=advice)
     except ReportError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
     out.print(f"wrote {path}")
 

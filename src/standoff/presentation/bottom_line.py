@@ -48,6 +48,11 @@ def fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if np.isfinite(x) else "–"
 
 
+def plural(n: int, word: str) -> str:
+    """``1 round``, ``2 rounds``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def pct(p: float) -> str:
     """A probability in percent: ``67%``, ``0.3%``, ``<0.1%``."""
     if p <= 0:

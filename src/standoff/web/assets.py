@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from standoff.core.version import __version__
 from standoff.presentation import figures as plots
-from standoff.presentation.bottom_line import move_effect, pct
+from standoff.presentation.bottom_line import move_effect, pct, plural
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -75,6 +75,7 @@ def template_globals() -> dict[str, Any]:
         "engine_colour": lambda name: plots.engine_style(name)[0],
         "figure_summary": figure_summary,
         "short": short_label,
+        "plural": plural,
         "move_effect": move_effect,
     }
 
