@@ -105,7 +105,8 @@ def trajectories(scenario: Scenario, issue: IssueForecast, engine: str = "expect
     yaxis["title"] = {"text": "position"}
     layout = _layout(
         f"{issue.name}: positions round by round",
-        f"{e.title}: {e.rounds} round{'' if e.rounds == 1 else 's'}, stopped {e.stop}; markers show who took whose offer",
+        f"{e.title}: {e.rounds} round{'' if e.rounds == 1 else 's'}, stopped {e.stop}; "
+        "markers show who took whose offer",
         height=620,
         margin={"l": 210, "r": 210, "t": 78, "b": 60},
         xaxis={
