@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from standoff.cli.common import (
     DaskOpt,
@@ -167,7 +168,9 @@ def explain(
     engine: Annotated[
         list[str] | None, typer.Option("--engine", "-e", help="Engines to explain (default: every bargaining engine).")
     ] = None,
-    n: Annotated[int, typer.Option(help="Base rows of the Sobol design (a power of two).")] = 32,
+    n: Annotated[
+        int, typer.Option(help="Base rows of the Sobol design (a power of two; more rows, narrower intervals).")
+    ] = 128,
     seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
     top: Annotated[int, typer.Option(help="Factors and tornado bars shown per issue.")] = 5,
@@ -175,10 +178,12 @@ def explain(
     dask: DaskOpt = None,
 ) -> None:
     """Which inputs drive each forecast: Sobol indices (SALib) and a one-at-a-time tornado."""
+    from standoff.engines import available
+    from standoff.experiments.outlook import factor_name
     from standoff.experiments.sensitivity import explain as run_explain
 
     loaded = _load(scenario)
-    engines_ = engine or ["compromise", "expected_utility"]
+    engines_ = engine or None
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("Sensitivity", total=None)
         results = run_explain(
@@ -191,20 +196,55 @@ def explain(
             client=_client(dask),
             progress=lambda k: bar.update(task, completed=k),
         )
+    sc = loaded.scenario
+    titles = {s.name: s.title for s in available()}
     for r in results:
-        out.print(f"[bold]{r.issue}[/bold] / {r.engine}: point forecast {r.point:.1f}, std over the design {r.std:.1f}")
-        table = Table("factor", "S1", "ST", "±", box=None)
+        head = Text.assemble(
+            (f"{sc.issue(r.issue).name}", "bold"),
+            f" / {titles.get(r.engine, r.engine)}: point forecast {r.point:.1f}; "
+            f"standard deviation over the Sobol design {r.std:.1f} points",
+        )
+        out.print(head)
+        if r.pinned:
+            out.print(
+                f"  a veto pins this forecast at {r.point:.1f}: no uncertain input moves it, so there is nothing "
+                "to attribute",
+                markup=False,
+            )
+            continue
+        if r.std == 0:
+            out.print("  the forecast does not vary with the uncertain inputs", markup=False)
+            continue
+        table = Table(
+            "factor", "first order S1 ± 95% CI", "total order ST ± 95% CI", "warning", box=None, show_edge=False
+        )
         for f in r.sobol[:top]:
-            table.add_row(f.factor, f"{f.first:.2f}", f"{f.total:.2f}", f"{f.total_conf:.2f}")
+            table.add_row(
+                factor_name(sc, f.factor),
+                f"{f.first:.2f} ± {f.first_conf:.2f}",
+                f"{f.total:.2f} ± {f.total_conf:.2f}",
+                "; ".join(f.warnings),
+            )
+        _fold(table)
         out.print(table)
-        bars = Table("input (5th → 95th percentile)", "forecast", "swing", box=None)
-        for b in r.tornado[:top]:
+        moving = [b for b in r.tornado if b.swing > 0][:top]
+        if not moving:
+            out.print("  no single input moves it from its 5th to its 95th percentile (tornado)", markup=False)
+            continue
+        bars = Table("input (5th → 95th percentile)", "forecast", "swing (points)", box=None)
+        for b in moving:
             bars.add_row(
-                f"{b.input} ({b.low_value:.3g} → {b.high_value:.3g})",
+                f"{factor_name(sc, b.input)} ({b.low_value:.3g} → {b.high_value:.3g})",
                 f"{b.low_forecast:.1f} → {b.high_forecast:.1f}",
                 f"{b.swing:.1f}",
             )
+        _fold(bars)
         out.print(bars)
+    if any(r.unstable for r in results):
+        out.print(
+            f"Some indices are unstable (see 'warning'): raise --n (now {n}) for narrower intervals.",
+            markup=False,
+        )
     if plot is not None:
         from standoff.presentation.static_figures import sensitivity_png
 

@@ -44,7 +44,7 @@ def outlook(
     loaded: LoadedScenario,
     *,
     seed: int = 0,
-    n: int = 32,
+    n: int = 64,
     paths: int = 2000,
     draws: int = 200,
     engines: tuple[str, ...] = OUTLOOK_ENGINES,
