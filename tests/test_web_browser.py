@@ -271,6 +271,7 @@ PAGES = [
     "/s/two/briefing",
     "/s/two/map/enrichment",
     "/s/two/rounds/talks",
+    "/s/two/sensitivity/talks",
     "/s/two/evidence",
     "/s/two/documents/ruhe-2025",
     "/s/two/advice",

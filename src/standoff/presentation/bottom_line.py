@@ -216,7 +216,7 @@ def _changes(f: Forecast, scenario: Scenario, outlook: Any) -> tuple[list[str], 
                 f"({fmt(b.low_value)} → {fmt(b.high_value)}) moves that forecast from "
                 f"{fmt(b.low_forecast)} to {fmt(b.high_forecast)}."
             )
-    pinned = [s for s in outlook.sensitivity if s.std == 0 and s.issue in issues]
+    pinned = [s for s in outlook.sensitivity if s.pinned and s.issue in issues]
     if pinned:
         frozen = sorted({issues[s.issue].name for s in pinned})
         notes.append(

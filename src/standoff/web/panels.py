@@ -171,6 +171,38 @@ def rounds(ctx: PanelContext) -> PanelView:
     return PanelView(blocks)
 
 
+@panel("sensitivity", "Sensitivity", per_issue=True)
+def sensitivity(ctx: PanelContext) -> PanelView:
+    """What drives the issue's forecast: Sobol indices with their intervals, and a tornado."""
+    i = ctx.issue_forecast
+    found = ctx.library.outlook(ctx.name)
+    engine = ctx.query.get("engine")
+    s = plots.most_telling(found.sensitivity, i.issue, engine)
+    if s is None:
+        return PanelView([Partial("notice.html", {"text": "No sensitivity analysis for this issue."})])
+    title = i.engines[s.engine].title if s.engine in i.engines else s.engine
+    engines = sorted({x.engine for x in found.sensitivity if x.issue == i.issue})
+    pick = Partial(
+        "engine_pick.html", {"ctx": ctx, "engines": engines, "engine": s.engine, "i": i, "panel": "sensitivity"}
+    )
+    if s.pinned:
+        text = f"A veto pins the {title} forecast at {plots.fmt(s.point)}: no uncertain input moves it."
+        return PanelView([pick, Partial("notice.html", {"text": text})])
+    if s.std == 0:
+        text = f"The {title} forecast does not vary with the uncertain inputs."
+        return PanelView([pick, Partial("notice.html", {"text": text})])
+    sc = ctx.loaded.scenario
+    return PanelView(
+        [
+            pick,
+            FigureBlock("sobol", plots.sobol_indices(sc, s, title), "Bars: Sobol indices; whiskers: 95% intervals."),
+            FigureBlock(
+                "tornado", plots.tornado(sc, s, title), "Dotted line: the forecast with every input at its value."
+            ),
+        ]
+    )
+
+
 @panel("distributions", "Monte Carlo", per_issue=True)
 def distributions(ctx: PanelContext) -> PanelView:
     """Forecast distributions over the uncertain inputs (the run goes on in the background)."""

@@ -207,6 +207,13 @@ class Library:
         key = (name, loaded.sha256, actor, draws, seed)
         return self._memo(self._advice, key, lambda: advise(loaded, actor, draws=draws, seed=seed))
 
+    def outlook(self, name: str) -> Any:
+        """The questions' probabilities and every issue's sensitivity (cached per scenario content)."""
+        from standoff.experiments.outlook import outlook
+
+        loaded = self.get(name)
+        return self._memo(self._outlooks, (name, loaded.sha256), lambda: outlook(loaded))
+
     def bottom_line(self, name: str) -> Any:
         """The bottom line of the point forecast (questions and sensitivity cached per scenario content).
 
@@ -214,11 +221,10 @@ class Library:
         advice has been computed (the Advice tab computes it on demand).
         """
         from standoff.experiments.advice import advice_subjects
-        from standoff.experiments.outlook import outlook
         from standoff.presentation.bottom_line import bottom_line
 
         loaded = self.get(name)
-        found = self._memo(self._outlooks, (name, loaded.sha256), lambda: outlook(loaded))
+        found = self.outlook(name)
         first = advice_subjects(loaded.scenario)[0]
         with self._lock:
             advice = self._advice.get((name, loaded.sha256, first, ADVICE_DRAWS, 0))
