@@ -67,6 +67,8 @@ def defiance_paths(comparison: Any, episodes: Sequence[Any]) -> Figure:
     base = next((o for o in options if o.id == "baseline"), options[0])
     others = [o for o in options if o is not base] or [base]
     months = list(range(base.capability.shape[1]))
+    threshold = list(base.test_capability or [])[: len(months)]
+    top = max(1.08, max(threshold, default=0.0) + 0.05)
     cols = 1 if len(others) == 1 else 2
     rows = -(-len(others) // cols)
     gap_x, gap_y = 0.08, 0.16 / max(rows, 1)
@@ -128,15 +130,14 @@ def defiance_paths(comparison: Any, episodes: Sequence[Any]) -> Figure:
         layout_axes[f"yaxis{suffix}"] = {
             "domain": [y1 - height, y1],
             "anchor": ax,
-            "range": [0, 1.08],
+            "range": [0, top],
             "gridcolor": "#e3e7ec",
             "title": {"text": "capability (1 = before the shock)" if c == 0 else ""},
         }
         if o is not base:
             band(base, "#6b7480", f"{_esc(base.name)} (grey, every panel)", ax, ay, "baseline")
         band(o, palette[k % len(palette)], _esc(o.name), ax, ay, o.id)
-        threshold = base.test_capability if getattr(base, "test_capability", None) else None
-        if threshold is not None:
+        if threshold:
             traces.append(
                 {
                     "type": "scatter",
@@ -145,7 +146,7 @@ def defiance_paths(comparison: Any, episodes: Sequence[Any]) -> Figure:
                     "legendgroup": "threshold",
                     "showlegend": "threshold" not in shown,
                     "x": months,
-                    "y": [min(v, 1.08) for v in threshold[: len(months)]],
+                    "y": threshold,
                     "xaxis": ax,
                     "yaxis": ay,
                     "line": {"color": "#B2182B", "width": 1.5, "dash": "dash"},
