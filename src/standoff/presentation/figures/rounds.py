@@ -202,7 +202,17 @@ def _end_labels(issue: IssueForecast, actors: list[Actor], final: FloatArray, x:
                 "text": f"<span style='color:{dot}'>●</span> " + _wrap(text, 24, 2),
                 "hovertext": _esc(", ".join(a.name for a in (actors[k] for k in members))),
                 "showarrow": False,
+                "align": "left",
                 "font": {"size": 10, "color": "#2b3440"},
             }
         )
+    # labels of two lines need room: spread them apart (upwards) where they would overlap
+    gap = 0.055 * span
+    for prev, label in zip(out, out[1:], strict=False):
+        label["y"] = max(label["y"], prev["y"] + gap)
+    top = issue.scale[1] + 0.02 * span
+    if out and out[-1]["y"] > top:
+        out[-1]["y"] = top
+        for k in range(len(out) - 2, -1, -1):
+            out[k]["y"] = min(out[k]["y"], out[k + 1]["y"] - gap)
     return out
