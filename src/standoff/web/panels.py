@@ -98,6 +98,8 @@ class Panel:
 
 
 PANELS: dict[str, Panel] = {}
+#: Monte Carlo draws behind the intervals of the briefing's overview.
+OVERVIEW_DRAWS = 200
 #: Moves listed (and, when the engines explain them, explained) on the advice panel.
 ADVICE_TOP = 5
 
@@ -121,10 +123,18 @@ def panel(
 def briefing(ctx: PanelContext) -> PanelView:
     """Every issue at a glance, then the briefing issue by issue."""
     f = ctx.forecast
+    job = ctx.library.monte_carlo(ctx.name, OVERVIEW_DRAWS, 0)  # intervals for the overview, in the background
+    caption = "Hover a mark for its value and what it means on the scale."
+    if job.status == "done":
+        shown = job.future.result().forecast
+        caption += f" Whiskers: {OVERVIEW_DRAWS} Monte Carlo draws (seed 0)."
+    else:
+        shown = f
+        caption += " Monte Carlo intervals are being computed: reload the page in a minute to see them."
     return PanelView(
         [
             Partial("bottom_line.html", {"bottom": ctx.library.bottom_line(ctx.name)}),
-            FigureBlock("overview", plots.overview(f), "Hover a mark for its value and what it means on the scale."),
+            FigureBlock("overview", plots.overview(shown), caption),
             Partial(
                 "briefing.html",
                 briefing_context(ctx.loaded, f.issues, {i.issue: ctx.href("map", i.issue) for i in f.issues}),
