@@ -45,7 +45,10 @@ def test_forecast_briefing_and_monte_carlo():
     for text in (
         "ENRICHMENT",
         "status quo",
-        "expected_utility",
+        "Expected-utility model",
+        "BOTTOM LINE",
+        "WHO WANTS WHAT",
+        "Monte Carlo median [90% interval]",
         "Monte Carlo: 200 draws, seed 3",
         "vetoes: Supreme Leader accepts only 50–100",
         "who moved whom",

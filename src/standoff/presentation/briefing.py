@@ -21,7 +21,10 @@ def render(f: Forecast, bottom: BottomLine | None = None, names: dict[str, str] 
         f"{f.inputs_judgment_only} on judgment alone.",
         "" if f.draws is None else f"  Monte Carlo: {f.draws} draws, seed {f.seed}.",
     )
-    tail = [] if f.win_set is None else [render_win_set(f.win_set)]
+    names = names or {}
+    issues = {i.issue: i.name for i in f.issues}
+    titles = {n: e.title for i in f.issues for n, e in i.engines.items()}
+    tail = [] if f.win_set is None else [render_win_set(f.win_set, names, issues, titles)]
     first = [] if bottom is None else [render_bottom_line(bottom)]
     return Group(head, *first, *tail, *[render_issue(i, names) for i in f.issues])
 
@@ -47,25 +50,35 @@ def render_bottom_line(b: BottomLine) -> RenderableType:
     return Group(*lines)
 
 
-def render_win_set(w: WinSetForecast) -> RenderableType:
-    """The package vetoes: what every veto player accepts over the issues together, and each engine's package."""
+def render_win_set(
+    w: WinSetForecast,
+    names: dict[str, str] | None = None,
+    issues: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
+) -> RenderableType:
+    """The package vetoes: what every veto player accepts over the issues together, and each engine's package.
+
+    ``names``, ``issues``, ``titles``: actor, issue and engine ids → what a reader calls them.
+    """
+    names, issues, titles = names or {}, issues or {}, titles or {}
+    who = ", ".join(names.get(a, a) for a in w.veto_players)
     lines = [
         Text("\nPACKAGE VETOES (Tsebelis's win-set of the status quo)", style="bold cyan"),
-        Text(f"  {', '.join(w.veto_players)} veto packages over {', '.join(w.issues)}"),
+        Text(f"  {who} each veto any package over {', '.join(issues.get(i, i) for i in w.issues)}"),
     ]
     if w.status == "empty":
         lines.append(Text("  the win-set is empty: the red lines exclude every package the veto players accept"))
     elif w.status == "status quo alone":
-        who = ", ".join(w.pivotal) or "no single veto player (only several together)"
+        who = ", ".join(names.get(a, a) for a in w.pivotal) or "no single veto player (only several together)"
         lines.append(Text(f"  the win-set is the status quo alone; its status quo admits no improvement for: {who}"))
     else:
-        ranges = ", ".join(f"{i} {_fmt(lo)}–{_fmt(hi)}" for i, (lo, hi) in w.ranges.items())
+        ranges = ", ".join(f"{issues.get(i, i)} {_fmt(lo)}–{_fmt(hi)}" for i, (lo, hi) in w.ranges.items())
         lines.append(Text(f"  the win-set spans (each issue's range; not every combination): {ranges}"))
     for e, package in w.packages.items():
         p = f" · P(deal) {w.p_deal[e]:.0%}" if w.p_deal is not None and e in w.p_deal else ""
         verdict = "deal" if w.deal[e] else "status quo"
-        body = ", ".join(f"{i} {_fmt(v)}" for i, v in package.items())
-        lines.append(Text(f"  {e}: {body} ({verdict}){p}"))
+        body = ", ".join(f"{issues.get(i, i)} {_fmt(v)}" for i, v in package.items())
+        lines.append(Text(f"  {titles.get(e, e)}: {body} ({verdict}){p}"))
     return Group(*lines)
 
 
@@ -97,7 +110,7 @@ def render_issue(i: IssueForecast, names: dict[str, str] | None = None) -> Rende
             else [f"{_fmt(e.draws.median)} [{_fmt(e.draws.low)}, {_fmt(e.draws.high)}]" if e.draws else ""]
         )
         rounds = f" ({_plural(e.rounds, 'round')}, {e.stop})" if e.rounds is not None else ""
-        table.add_row(f"  {name}{rounds}", _fmt(e.value), _short(e.label), *extra)
+        table.add_row(f"  {e.title}{rounds}", _fmt(e.value), _short(e.label), *extra)
     lines = [title, scale, table]
     if i.pushing:
         total = sum(abs(v) for _, v in i.pushing) or 1.0
@@ -118,7 +131,7 @@ def render_issue(i: IssueForecast, names: dict[str, str] | None = None) -> Rende
                 + ", ".join(f"{names.get(a, a)} accepts only {_fmt(v[0])}–{_fmt(v[1])}" for a, v in i.vetoes.items())
             )
         )
-    free = {n: e.without_vetoes for n, e in i.engines.items() if e.without_vetoes is not None}
+    free = {e.title.split(" (")[0]: e.without_vetoes for e in i.engines.values() if e.without_vetoes is not None}
     if free:
         lines.append(Text("  without the vetoes: " + ", ".join(f"{n} {_fmt(v)}" for n, v in free.items())))
     if i.moves:
@@ -131,7 +144,9 @@ def render_issue(i: IssueForecast, names: dict[str, str] | None = None) -> Rende
         lines.append(Text(f"  who moved whom (expected-utility model, {_plural(len(i.moves), 'offer')} taken): {text}"))
     eu = i.engines.get("expected_utility")
     if eu and eu.by_round:
-        lines.append(Text("  expected-utility median by round: " + " → ".join(_fmt(v) for v in eu.by_round)))
+        lines.append(
+            Text("  expected-utility model, weighted median by round: " + " → ".join(_fmt(v) for v in eu.by_round))
+        )
     if i.judgment_inputs:
         lines.append(
             Text(
