@@ -127,7 +127,8 @@ def _bottom_line(loaded, result, seed: int, advise_first: bool):  # noqa: ANN001
 
             advice = advise(loaded, advice_subjects(loaded.scenario)[0], seed=seed, draws=64)
         found = outlook(loaded, seed=seed, advice=advice)
-    return bottom_line(result, loaded.scenario, found)
+    hint = "run 'standoff advise' (or add --advise here); it takes a few minutes."
+    return bottom_line(result, loaded.scenario, found, advice_hint=hint)
 
 
 def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:

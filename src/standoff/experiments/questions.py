@@ -155,7 +155,9 @@ def question_lines(forecasts: list[QuestionForecast], drivers: dict[str, str] | 
                 probability=float(np.median(p)),
                 low=float(p.min()),
                 high=float(p.max()),
-                interval=f"range over {n} models" if n > 1 else "one model",
+                interval=(f"range over {n} models" if p.max() > p.min() else f"{n} models agree")
+                if n > 1
+                else "one model",
                 driver=driver,
             )
         )

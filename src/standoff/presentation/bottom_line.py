@@ -84,8 +84,11 @@ def _names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def bottom_line(f: Forecast, scenario: Scenario, outlook: Any = None) -> BottomLine:
-    """The bottom line of a forecast (``outlook``: a :class:`~standoff.experiments.outlook.Outlook`, or ``None``)."""
+def bottom_line(f: Forecast, scenario: Scenario, outlook: Any = None, advice_hint: str | None = None) -> BottomLine:
+    """The bottom line of a forecast (``outlook``: a :class:`~standoff.experiments.outlook.Outlook`, or ``None``).
+
+    ``advice_hint`` is said, after the first side's name, when the outlook holds no advice
+    (e.g. where to find the best moves)."""
     names = {a.id: a.name for a in scenario.actors}
     lede: list[str] = []
     frozen, moving = [], []
@@ -159,6 +162,11 @@ def bottom_line(f: Forecast, scenario: Scenario, outlook: Any = None) -> BottomL
             )
     sides = _sides(f, scenario)
     changes, notes = _changes(f, scenario, outlook)
+    if advice_hint and (outlook is None or outlook.advice is None):
+        from standoff.experiments.advice import advice_subjects
+
+        first = scenario.actor(advice_subjects(scenario)[0]).name
+        changes.append(f"The best moves open to {first}: {advice_hint}")
     questions = list(outlook.questions) if outlook is not None else []
     return BottomLine(lede, questions, sides, changes, notes)
 

@@ -232,7 +232,8 @@ class Library:
             from dataclasses import replace
 
             found = replace(found, advice=advice)
-        return bottom_line(self.forecast(name), loaded.scenario, found)
+        hint = "see the Advice tab (computed when first opened; it takes a few minutes)."
+        return bottom_line(self.forecast(name), loaded.scenario, found, advice_hint=hint)
 
     def _memo(self, store: OrderedDict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
         """``store[key]``, computed (outside the lock) if absent; the least recently used entries are dropped."""
