@@ -8,6 +8,24 @@ var STANDOFF_PLOT_CONFIG = {
   modeBarButtonsToRemove: ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
   toImageButtonOptions: { format: "png", scale: 2 }
 };
+/* On a narrow screen the title goes above the chart as text that wraps, and the margins shrink. */
+function standoffNarrow(el, layout) {
+  var width = el.clientWidth;
+  var title = layout.title && layout.title.text;
+  if (title && !el.previousElementSibling) {
+    var head = document.createElement("div");
+    head.className = "fig-title";
+    head.innerHTML = title;  /* the figure's own title, escaped when the figure was built */
+    el.parentNode.insertBefore(head, el);
+  }
+  layout.title = { text: "" };
+  var m = Object.assign({ l: 80, r: 80, t: 80, b: 80 }, layout.margin || {});
+  layout.margin = { l: Math.min(m.l, Math.round(width * 0.38)), r: Math.min(m.r, 16), t: 24, b: Math.min(m.b, 120) };
+  if (layout.legend && layout.legend.orientation !== "h") {
+    layout.legend = { orientation: "h", x: 0, y: -0.15, yanchor: "top", font: { size: 10 } };
+  }
+  layout.font = Object.assign({}, layout.font || {}, { size: 11 });
+}
 function standoffDraw() {
   document.querySelectorAll(".figure").forEach(function (el) {
     var data = document.getElementById(el.id + "-data");
@@ -18,6 +36,7 @@ function standoffDraw() {
     });
     var layout = Object.assign({}, fig.layout, { autosize: true });
     delete layout.width;
+    if (el.clientWidth && el.clientWidth < 640) { standoffNarrow(el, layout); }
     Plotly.newPlot(el, fig.data, layout, config).then(function () {
       el.querySelectorAll("svg.main-svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
       el.setAttribute("data-drawn", "true");
