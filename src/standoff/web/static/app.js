@@ -25,6 +25,13 @@ function standoffNarrow(el, layout) {
     layout.legend = { orientation: "h", x: 0, y: -0.15, yanchor: "top", font: { size: 10 } };
   }
   layout.font = Object.assign({}, layout.font || {}, { size: 11 });
+  /* labels at the ends of a row share half the plot's width each */
+  var room = Math.max(8, Math.floor((width - layout.margin.l - layout.margin.r - 60) / 2 / 6.2));
+  (layout.annotations || []).forEach(function (a) {
+    if (a.xref === "x" && typeof a.text === "string" && a.text.length > room && a.text.indexOf("<") < 0) {
+      a.text = a.text.slice(0, room - 1) + "…";
+    }
+  });
 }
 function standoffDraw() {
   document.querySelectorAll(".figure").forEach(function (el) {
