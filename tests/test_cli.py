@@ -45,9 +45,12 @@ def test_forecast_briefing_and_monte_carlo():
     for text in (
         "ENRICHMENT",
         "status quo",
-        "expected_utility",
+        "Expected-utility model",
+        "BOTTOM LINE",
+        "WHO WANTS WHAT",
+        "Monte Carlo median [90% interval]",
         "Monte Carlo: 200 draws, seed 3",
-        "vetoes: leader accepts [50, 100]",
+        "vetoes: Supreme Leader accepts only 50–100",
         "who moved whom",
     ):
         assert text in res.stdout
@@ -82,3 +85,23 @@ def test_evidence_and_engines():
     assert rows == {s.name: s.kind for s in available()}
     assert {"bargaining", "multi-issue", "dynamics", "crisis"} <= set(rows.values())
     assert "Fearon 1995" in res.stdout and "Powell 2006" in res.stdout
+
+
+def test_every_flag_has_help_and_shows_its_default():
+    import typer
+
+    def walk(command, prefix=""):
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from walk(sub, f"{prefix}{name} ")
+        else:
+            yield prefix.strip(), command
+
+    missing = []
+    for name, command in walk(typer.main.get_command(app)):
+        for p in command.params:
+            if not getattr(p, "help", None):
+                missing.append(f"{name} {p.name}: no help")
+            elif type(p).__name__.endswith("Option") and p.show_default is False:
+                missing.append(f"{name} {p.name}: default hidden")
+    assert missing == []

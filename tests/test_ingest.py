@@ -105,3 +105,27 @@ def test_cli_ingest_and_evidence(tmp_path: Path):
     assert res.stdout.count("duplicate") == 2
     res = runner.invoke(app, ["evidence", str(MINI)])
     assert res.exit_code == 0 and "Candidate passages per stance" in res.stdout and "Inputs with no quote" in res.stdout
+
+
+ARTICLE = """Iran talks resume in Oman
+Author: Jane Roe
+Outlet: The Daily Test
+Date: 2026-02-10
+
+Iran and the United States resumed indirect talks in Muscat on Tuesday, officials said.
+"""
+
+
+def test_ingest_reads_author_outlet_and_date_lines_and_takes_a_chosen_id(tmp_path: Path):
+    article = tmp_path / "oman.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    res = runner.invoke(app, ["ingest", str(article), "--corpus", str(corpus), "--id", "oman-talks"])
+    assert res.exit_code == 0, res.stderr
+    (entry,) = yaml.safe_load((corpus / "corpus.yaml").read_text(encoding="utf-8"))["documents"]
+    assert entry["id"] == "oman-talks" and entry["author"] == "Jane Roe"
+    assert entry["outlet"] == "The Daily Test" and entry["date"] == "2026-02-10"
+    # the hint keeps its brackets (Rich markup does not eat them)
+    assert f"corpus: [{corpus / 'corpus.yaml'}]" in res.stdout.replace("\n", "")
+    again = runner.invoke(app, ["ingest", str(article), "--corpus", str(corpus), "--id", "Bad Id"])
+    assert again.exit_code == 2 and "lower-case" in again.stderr

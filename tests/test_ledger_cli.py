@@ -143,3 +143,10 @@ def test_live_forecast_after_resolve_by_is_refused(tmp_path: Path):
     as_of = (TODAY - dt.timedelta(days=30)).isoformat()
     res = runner.invoke(app, ["forecast", str(late), "--record", "--as-of", as_of, "--db", url])
     assert res.exit_code == 0, res.stderr
+
+
+def test_ledger_scenario_counts_only_that_scenario(db: str):
+    res = runner.invoke(app, ["ledger", "--db", db, "--scenario", "elsewhere"])
+    assert res.exit_code == 0 and "0 questions, 0 forecasts, 0 resolved (scenario elsewhere)" in res.stdout
+    res = runner.invoke(app, ["ledger", "--db", db, "--scenario", "mini"])
+    assert "2 questions, 3 forecasts, 0 resolved (scenario mini)" in res.stdout

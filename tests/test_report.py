@@ -97,3 +97,33 @@ def test_pdf(tmp_path: Path) -> None:
     path = write_report(MINI, tmp_path / "mini.pdf", draws=None, pdf=True)
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 20_000
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[: -1 if text.endswith("\f") else None]
+
+
+@pytest.mark.skipif(
+    (not Path("/usr/bin/chromium").exists() and shutil.which("chromium") is None) or shutil.which("pdftotext") is None,
+    reason="needs Chromium and pdftotext (apt-get install -y chromium poppler-utils)",
+)
+def test_pdf_reads_on_paper(tmp_path: Path) -> None:
+    """The PDF's text: the bottom line first, no page holding only a heading, collapsed sections printed,
+    every chart drawn (its title is in the text), the advice and its explanations present."""
+    path = write_report(MINI, tmp_path / "mini.pdf", draws=40, seed=1, pdf=True)
+    pages = _pdf_pages(path)
+    assert "The bottom line" in pages[0]
+    for k, page in enumerate(pages, start=1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        assert len(lines) >= 3, f"page {k} holds only {lines}"
+    text = "\n".join(pages)
+    assert "The scale" in text and "unconstrained" in text  # a collapsed section, printed
+    assert "Why #1 works as it does" in text and "the best moves" in text
+    html = write_report(MINI, tmp_path / "mini.html", draws=40, seed=1).read_text(encoding="utf-8")
+    for key, fig in FIGURE.findall(html):
+        title = json.loads(fig)["layout"].get("title", {}).get("text", "")
+        words = re.sub(r"<[^>]+>", " ", title).split()[:2]
+        assert all(w in text for w in words), f"chart {key} is not drawn in the PDF"

@@ -42,7 +42,8 @@ CASES = {
         [
             (
                 "stances[0](leader/enrichment).position.evidence[0].quote",
-                'quote not found in document \'ruhe-2025\': "Araghchi says Iran\'s proclaimed "right" to enrich is negotiable"',
+                'quote not found in document \'ruhe-2025\': "Araghchi says Iran\'s proclaimed "right" to enrich is negotiable"; '
+                'the nearest passage is "Araghchi says Iran\'s proclaimed "right" to enrich is non-negotiable"',
             )
         ],
     ),
@@ -248,3 +249,29 @@ def test_a_question_source_naming_no_engine_is_reported():
     [(path, message)] = unknown_engines(bad)
     assert path == f"questions[0]({q.id}).sources[0].engine" and message.startswith("unknown engine id 'nope'")
     assert "expected_utility" in message
+
+
+def test_a_quote_not_found_suggests_the_nearest_passage(tmp_path):
+    from standoff.scenario import ScenarioError, load_scenario
+
+    mini = Path(__file__).parent / "data" / "mini.yaml"
+    bad = tmp_path / "q.yaml"
+    bad.write_text(mini.read_text(encoding="utf-8").replace("he vetoed even fig-leaf", "he vetoed every fig-leaf"))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(bad)
+    (problem,) = caught.value.problems
+    assert 'the nearest passage is "he vetoed even fig-leaf concessions' in problem.message
+
+
+def test_a_wrong_corpus_path_is_one_problem_naming_the_resolved_path(tmp_path):
+    from standoff.scenario import ScenarioError, load_scenario
+
+    mini = Path(__file__).parent / "data" / "mini.yaml"
+    bad = tmp_path / "c.yaml"
+    bad.write_text(mini.read_text(encoding="utf-8").replace("as_of:", "corpus: [nowhere/corpus.yaml]\nas_of:", 1))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(bad)
+    problems = caught.value.problems
+    assert str((tmp_path / "nowhere" / "corpus.yaml").resolve()) in problems[0].message
+    assert not any(p.message.startswith("unknown document") for p in problems)
+    assert len(problems) == 2

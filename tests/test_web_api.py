@@ -342,7 +342,9 @@ def test_plotly_is_served_locally(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     assert r.content == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
     page = client.get("/s/mini/briefing").text
-    assert 'src="/static/plotly.min.js"' in page and "cdn" not in page.lower()
+    assert 'src="/static/plotly-basic.min.js"' in page and "cdn" not in page.lower()
+    basic = client.get("/static/plotly-basic.min.js")
+    assert basic.status_code == 200 and len(basic.content) < len(r.content) / 2  # only the trace types used
 
 
 def test_broken_configured_scenario_is_reported(tmp_path: Path) -> None:
@@ -433,3 +435,32 @@ def test_serve_refuses_open_host_without_token(host: str) -> None:
 def test_loopback_hosts() -> None:
     assert all(is_loopback(h) for h in ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"])
     assert not any(is_loopback(h) for h in ["0.0.0.0", "10.0.0.1", "::", "example.org", ""])
+
+
+def test_pages_are_compressed_and_private(client: TestClient) -> None:
+    """gzip on request; the chart toolbar sends nothing anywhere; no inline script (a strict CSP holds)."""
+    r = client.get("/s/mini/briefing", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip"
+    js = client.get("/static/app.js").text
+    for setting in (
+        "showSendToCloud: false",
+        "showEditInChartStudio: false",
+        '"sendDataToCloud"',
+        '"editInChartStudio"',
+    ):
+        assert setting in js
+    import re
+
+    scripts = re.findall(r"<script(?![^>]*\b(?:src|type=\"application/json\"))[^>]*>", r.text)
+    assert scripts == [], "an inline script"
+    assert 'class="skip" href="#main"' in r.text and 'id="main"' in r.text
+    assert "The bottom line" in r.text
+
+
+def test_scenario_picker_is_a_form(client: TestClient) -> None:
+    """The picker opens a scenario only on submit (arrow keys do not navigate)."""
+    r = client.get("/open?scenario=mini", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/s/mini/briefing"
+    assert client.get("/open?scenario=nope").status_code == 404
+    page = client.get("/").text
+    assert 'action="/open"' in page and 'id="scenario-pick"' in page

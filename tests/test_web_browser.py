@@ -228,7 +228,7 @@ def test_upload_broken_scenario_shows_its_errors(page: object, server: str, tmp_
     pg.set_input_files(  # type: ignore[attr-defined]
         "input[type=file]", files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": BROKEN.encode()}]
     )
-    pg.click("form button[type=submit]")  # type: ignore[attr-defined]
+    pg.click(".upload form button[type=submit]")  # type: ignore[attr-defined]
     pg.wait_for_selector("#problems")  # type: ignore[attr-defined]
     rows = pg.locator("table.problems tr.problem")  # type: ignore[attr-defined]
     assert rows.count() == len(BROKEN_PATHS)
@@ -244,7 +244,7 @@ def test_upload_valid_scenario_opens_it(page: object, server: str) -> None:
     pg = page
     pg.goto(server + "/upload")  # type: ignore[attr-defined]
     pg.set_input_files("input[type=file]", str(MINI))  # type: ignore[attr-defined]
-    pg.click("form button[type=submit]")  # type: ignore[attr-defined]
+    pg.click(".upload form button[type=submit]")  # type: ignore[attr-defined]
     pg.wait_for_url("**/s/upload-*/briefing")  # type: ignore[attr-defined]
     assert_plots_drawn(pg, expected=1)
     assert "uploaded" in pg.inner_text(".scenario-head .meta")  # type: ignore[attr-defined]
@@ -260,3 +260,81 @@ def test_token_gate_in_the_browser(page: object, locked_server: str) -> None:
     assert_plots_drawn(pg, expected=1)  # plotly.min.js came through with the cookie
     pg.click("a.tab[data-panel=map]")  # type: ignore[attr-defined]
     assert_plots_drawn(pg, expected=2)
+
+
+AXE = Path(__file__).parent / "fixtures" / "axe.min.js"
+PAGES = [
+    "/",
+    "/upload",
+    "/apidocs",
+    "/s/two/briefing",
+    "/s/two/map/enrichment",
+    "/s/two/rounds/talks",
+    "/s/two/sensitivity/talks",
+    "/s/two/evidence",
+    "/s/two/documents/ruhe-2025",
+    "/s/two/advice",
+]
+#: Plotly toolbar buttons that would send the chart to a remote service.
+REMOTE_BUTTONS = ("sendDataToCloud", "editInChartStudio")
+
+
+@pytest.fixture
+def phone(browser: object, server: str) -> Iterator[object]:
+    """A 390 px wide page on which every request off the loopback interface is aborted and recorded."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    outside: list[str] = []
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if url.startswith(server) or url.startswith("data:") or url.startswith("blob:"):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.outside = outside  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def _axe(pg: object) -> list[dict[str, object]]:
+    pg.add_script_tag(content=AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    result = pg.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")  # type: ignore[attr-defined]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_fits_a_phone_is_accessible_and_private(phone: object, server: str, path: str) -> None:
+    pg = phone
+    response = pg.goto(server + path)  # type: ignore[attr-defined]
+    assert response.status == 200
+    if pg.query_selector(".figure"):  # type: ignore[attr-defined]
+        assert_plots_drawn(pg)
+    pg.wait_for_timeout(300)  # type: ignore[attr-defined]  # responsive relayout
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")  # type: ignore[attr-defined]
+    assert overflow <= 0, f"{path} is {overflow} px wider than a 390 px screen"
+    assert _axe(pg) == [], path
+    for button in REMOTE_BUTTONS:
+        assert pg.query_selector(f'.modebar [data-title*="Chart Studio"], .modebar-btn[data-val="{button}"]') is None  # type: ignore[attr-defined]
+    assert pg.outside == [], f"{path} tried to reach {pg.outside}"  # type: ignore[attr-defined]
+    for fig in pg.query_selector_all(".figure"):  # type: ignore[attr-defined]
+        assert fig.get_attribute("role") == "group" and len(fig.get_attribute("aria-label") or "") > 20
+
+
+def test_scenario_picker_does_not_navigate_on_arrow_keys(page: object, server: str) -> None:
+    pg = page
+    pg.goto(server + "/")  # type: ignore[attr-defined]
+    pg.focus("#scenario-pick")  # type: ignore[attr-defined]
+    pg.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert pg.url == server + "/"  # type: ignore[attr-defined]
+    pg.click(".pick button[type=submit]")  # type: ignore[attr-defined]
+    pg.wait_for_url("**/s/two/briefing")  # type: ignore[attr-defined]

@@ -54,12 +54,13 @@ def _store(db: str | None):  # noqa: ANN202 - a standoff.store.Store
     try:
         return open_store(db)
     except (LedgerError, ValueError) as exc:
-        err.print(f"cannot open the ledger: {exc}")
+        err.print(f"cannot open the ledger: {exc}", markup=False)
         raise typer.Exit(2) from None
 
 
 def _load(scenario: str) -> LoadedScenario:
     """The validated scenario, or every problem printed and exit code 1."""
+    _warn_compile()
     try:
         return load_scenario(scenario)
     except ScenarioError as exc:
@@ -67,8 +68,21 @@ def _load(scenario: str) -> LoadedScenario:
         raise  # unreachable: _fail exits
 
 
+def _warn_compile() -> None:
+    """On the first run, say why it is slow: the engines' kernels are being compiled (once)."""
+    from standoff.engines.kernels import kernels_cached
+
+    if not kernels_cached():
+        err.print(
+            "First run: compiling the engines' numerical kernels; this takes a minute or two, once.",
+            markup=False,
+            highlight=False,
+        )
+
+
 def _fail(exc: ScenarioError) -> None:
-    err.print(f"[red]{len(exc.problems)} problem(s):[/red]")
+    n = len(exc.problems)
+    err.print(f"{n} problem{'' if n == 1 else 's'}:", style="red", markup=False)
     for p in exc.problems:
         err.print(str(p), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from standoff.cli.common import (
     ScenarioArg,
@@ -94,16 +95,32 @@ def suggest(
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for standard input.")],
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory (default: the user's data directory).")] = None,
+    doc_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id", help="Document id to cite it by (one input only; default: made from the title and content)."
+        ),
+    ] = None,
 ) -> None:
-    """Read articles (text, Markdown, HTML) into a corpus, deduplicated by content."""
+    """Read articles (text, Markdown, HTML) into a corpus, deduplicated by content.
+
+    A plain-text article may open with its title line and "Author:", "Outlet:" and "Date:" lines.
+    """
     from standoff.corpus.library import default_corpus_dir
     from standoff.corpus.library import ingest as run_ingest
 
     root = corpus or default_corpus_dir()
-    results = run_ingest(paths, root)
+    try:
+        results = run_ingest(paths, root, doc_id=doc_id)
+    except ValueError as exc:
+        err.print(f"--id: {exc}", markup=False)
+        raise typer.Exit(2) from None
     for r in results:
         colour = {"added": "green", "duplicate": "yellow", "skipped": "red"}[r.status]
-        out.print(f"[{colour}]{r.status:9}[/{colour}] {r.source}: {r.doc_id or ''} {r.message}", highlight=False)
-    out.print(f"corpus: {root / 'corpus.yaml'} (cite it from a scenario with corpus: [that path])")
+        line = Text(f"{r.status:9}", style=colour)
+        line.append(f" {r.source}: {r.doc_id or ''} {r.message}")
+        out.print(line, highlight=False)
+    index = root / "corpus.yaml"
+    out.print(f"corpus: {index} (cite it from a scenario with corpus: [{index}])", markup=False, highlight=False)
     if any(r.status == "skipped" for r in results):
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from standoff.cli.common import (
     DaskOpt,
@@ -28,16 +29,12 @@ from standoff.cli.common import (
 
 
 def _net(loaded, seed: int, *, paths: int = 2000, draws: int = 200):  # noqa: ANN001, ANN202
-    from standoff.experiments.historical_pool import pool_report
-    from standoff.experiments.questions import needs_history, net_assessment
-    from standoff.history.default_fit import default_fit
+    from standoff.experiments.questions import scenario_net_assessment
 
     if not loaded.scenario.questions:
         err.print(f"{loaded.scenario.id} declares no questions")
         raise typer.Exit(2)
-    base = default_fit().params if loaded.scenario.deterrence is not None else None
-    history = pool_report() if needs_history(loaded.scenario) else None
-    return net_assessment(loaded, base, paths=paths, draws=draws, seed=seed, history=history)
+    return scenario_net_assessment(loaded, paths=paths, draws=draws, seed=seed)
 
 
 def _anchor(loaded) -> dict | None:  # noqa: ANN001
@@ -196,6 +193,21 @@ def forecast(
         str | None,
         typer.Option("--as-of", help="With --record: record a backtest made as of this past date (YYYY-MM-DD)."),
     ] = None,
+    bottom: Annotated[
+        bool,
+        typer.Option(
+            "--bottom-line/--no-bottom-line",
+            help="Open the briefing with the bottom line: the questions' probabilities, who wants what and "
+            "what would change the outlook (runs the questions and a sensitivity analysis, a few seconds).",
+        ),
+    ] = True,
+    advise_first: Annotated[
+        bool,
+        typer.Option(
+            "--advise/--no-advise",
+            help="Add the best advised move of the standoff's first side to the bottom line (slow: minutes).",
+        ),
+    ] = False,
 ) -> None:
     """Forecast every issue with every bargaining engine: a briefing, or --json; --questions: the net assessment."""
     import datetime as dt
@@ -254,10 +266,26 @@ def forecast(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
-        out.print(render(result))
+        names = {a.id: a.name for a in loaded.scenario.actors}
+        out.print(render(result, _bottom_line(loaded, result, seed, advise_first) if bottom else None, names))
     if record:
         nets = _net(computed, seed, draws=draws or 200) if backtest is not None else None
         _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
+
+
+def _bottom_line(loaded, result, seed: int, advise_first: bool):  # noqa: ANN001, ANN202
+    from standoff.experiments.outlook import outlook
+    from standoff.presentation.bottom_line import bottom_line
+
+    advice = None
+    with err.status("Working out the bottom line…"):
+        if advise_first:
+            from standoff.experiments.advice import advice_subjects, advise
+
+            advice = advise(loaded, advice_subjects(loaded.scenario)[0], seed=seed, draws=64)
+        found = outlook(loaded, seed=seed, advice=advice)
+    hint = "run 'standoff advise' (or add --advise here); it takes a few minutes."
+    return bottom_line(result, loaded.scenario, found, advice_hint=hint)
 
 
 def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:
@@ -285,23 +313,35 @@ def _forecast_peer_file(path: str, file_format: str, *, as_json: bool) -> None:
     out.print(table)
 
 
+def _fold(table: Table) -> None:
+    """Wrap long cells (option and move names) instead of cutting them with an ellipsis."""
+    for column in table.columns:
+        column.overflow = "fold"
+
+
 @app.command()
 def explain(
     scenario: ScenarioArg = "iran-2026",
     issue: Annotated[list[str] | None, typer.Argument(help="Issues to explain (default: all).")] = None,
-    engine: Annotated[list[str] | None, typer.Option("--engine", "-e")] = None,
-    n: Annotated[int, typer.Option(help="Base rows of the Sobol design (a power of two).")] = 32,
-    seed: Annotated[int, typer.Option()] = 0,
+    engine: Annotated[
+        list[str] | None, typer.Option("--engine", "-e", help="Engines to explain (default: every bargaining engine).")
+    ] = None,
+    n: Annotated[
+        int, typer.Option(help="Base rows of the Sobol design (a power of two; more rows, narrower intervals).")
+    ] = 128,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
     top: Annotated[int, typer.Option(help="Factors and tornado bars shown per issue.")] = 5,
     plot: Annotated[Path | None, typer.Option(help="Write a tornado and Sobol chart (PNG).")] = None,
     dask: DaskOpt = None,
 ) -> None:
     """Which inputs drive each forecast: Sobol indices (SALib) and a one-at-a-time tornado."""
+    from standoff.engines import available
+    from standoff.experiments.outlook import factor_name
     from standoff.experiments.sensitivity import explain as run_explain
 
     loaded = _load(scenario)
-    engines_ = engine or ["compromise", "expected_utility"]
+    engines_ = engine or None
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("Sensitivity", total=None)
         results = run_explain(
@@ -314,20 +354,55 @@ def explain(
             client=_client(dask),
             progress=lambda k: bar.update(task, completed=k),
         )
+    sc = loaded.scenario
+    titles = {s.name: s.title for s in available()}
     for r in results:
-        out.print(f"[bold]{r.issue}[/bold] / {r.engine}: point forecast {r.point:.1f}, std over the design {r.std:.1f}")
-        table = Table("factor", "S1", "ST", "±", box=None)
+        head = Text.assemble(
+            (f"{sc.issue(r.issue).name}", "bold"),
+            f" / {titles.get(r.engine, r.engine)}: point forecast {r.point:.1f}; "
+            f"standard deviation over the Sobol design {r.std:.1f} points",
+        )
+        out.print(head)
+        if r.pinned:
+            out.print(
+                f"  a veto pins this forecast at {r.point:.1f}: no uncertain input moves it, so there is nothing "
+                "to attribute",
+                markup=False,
+            )
+            continue
+        if r.std == 0:
+            out.print("  the forecast does not vary with the uncertain inputs", markup=False)
+            continue
+        table = Table(
+            "factor", "first order S1 ± 95% CI", "total order ST ± 95% CI", "warning", box=None, show_edge=False
+        )
         for f in r.sobol[:top]:
-            table.add_row(f.factor, f"{f.first:.2f}", f"{f.total:.2f}", f"{f.total_conf:.2f}")
+            table.add_row(
+                factor_name(sc, f.factor),
+                f"{f.first:.2f} ± {f.first_conf:.2f}",
+                f"{f.total:.2f} ± {f.total_conf:.2f}",
+                "; ".join(f.warnings),
+            )
+        _fold(table)
         out.print(table)
-        bars = Table("input (5th → 95th percentile)", "forecast", "swing", box=None)
-        for b in r.tornado[:top]:
+        moving = [b for b in r.tornado if b.swing > 0][:top]
+        if not moving:
+            out.print("  no single input moves it from its 5th to its 95th percentile (tornado)", markup=False)
+            continue
+        bars = Table("input (5th → 95th percentile)", "forecast", "swing (points)", box=None)
+        for b in moving:
             bars.add_row(
-                f"{b.input} ({b.low_value:.3g} → {b.high_value:.3g})",
+                f"{factor_name(sc, b.input)} ({b.low_value:.3g} → {b.high_value:.3g})",
                 f"{b.low_forecast:.1f} → {b.high_forecast:.1f}",
                 f"{b.swing:.1f}",
             )
+        _fold(bars)
         out.print(bars)
+    if any(r.unstable for r in results):
+        out.print(
+            f"Some indices are unstable (see 'warning'): raise --n (now {n}) for narrower intervals.",
+            markup=False,
+        )
     if plot is not None:
         from standoff.presentation.static_figures import sensitivity_png
 
@@ -339,10 +414,10 @@ def explain(
 def compare(
     scenario: ScenarioArg = "iran-2026",
     paths: Annotated[int, typer.Option(help="Simulated paths per option.")] = 4000,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", help="Options to compare (default: all).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the simulated paths (PNG).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Policy options side by side: the defiance cycle and the crisis, with common random numbers."""
     from standoff.experiments.policy import compare as run_compare
@@ -354,7 +429,7 @@ def compare(
         try:
             result = run_compare(loaded, fit.params, paths=paths, seed=seed, options=option)
         except ValueError as exc:
-            err.print(str(exc))
+            err.print(str(exc), markup=False)
             raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
@@ -382,6 +457,7 @@ def compare(
             _rate(d.p_test_24),
             _rate(d.p_war_24),
         )
+    _fold(table)
     out.print(table)
     if all(o.crisis for o in result.options):
         crisis = loaded.scenario.crisis
@@ -407,6 +483,7 @@ def compare(
                 _rate(c.p_deal),
                 f"{100 * c.preventive_share:.0f}%{peak}",
             )
+        _fold(ctable)
         out.print(ctable)
         proposer = loaded.scenario.actor(crisis.proposer).name
         out.print(
@@ -451,10 +528,10 @@ def crisis(
     precondition: Annotated[float, typer.Option(help="Opening demand (share).")] = 0.55,
     increment: Annotated[float, typer.Option(help="Demand added each round.")] = 0.02,
     rounds: Annotated[int, typer.Option(help="Rounds of talks.")] = 6,
-    discount_proposer: Annotated[float, typer.Option()] = 0.97,
-    discount_receiver: Annotated[float, typer.Option()] = 0.95,
+    discount_proposer: Annotated[float, typer.Option(help="Proposer's discount factor per round of talks.")] = 0.97,
+    discount_receiver: Annotated[float, typer.Option(help="Receiver's discount factor per round of talks.")] = 0.95,
     plot: Annotated[Path | None, typer.Option(help="Write war probability against demand (PNG).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Solve the crisis model for parameters given here: optimal demand, war risk, talks round by round."""
     from standoff.engines.crisis import UniformCost, demand_path, screening_uniform, sequential_demands
@@ -470,7 +547,7 @@ def crisis(
             discount_receiver,
         )
     except ValueError as exc:
-        err.print(f"invalid parameters: {exc}")
+        err.print(f"invalid parameters: {exc}", markup=False)
         raise typer.Exit(2) from None
     data = {
         "optimal_demand": float(best.demand[0]),
@@ -519,13 +596,13 @@ def advise(
     ] = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
     objective: Annotated[
         str | None,
         typer.Option(help="'utility' (the actor's) or 'deal' (P(deal)); default: utility, deal for a mediator."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """What an actor can do to move the outcome: its moves ranked by net gain in expected utility.
 
@@ -552,7 +629,7 @@ def advise(
             with err.status(f"Weighing {who}'s moves…"):
                 results.append(run_advise(loaded, who, issues=issue, draws=draws, seed=seed, objective=goal))
     except ValueError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
     if as_json:
         data = [r.to_dict() for r in results]
@@ -577,8 +654,8 @@ def _print_advice(actor: str, result: Any, draws: int, seed: int, top: int) -> N
         "#",
         "issue",
         "move",
-        "net gain ± se [5–95%]",
-        "forecast before → after",
+        "mean net gain ± standard error [5–95% of draws]",
+        "forecast before → after (Monte Carlo mean)",
         "who moves in response",
         "advised",
         box=None,
@@ -595,6 +672,7 @@ def _print_advice(actor: str, result: Any, draws: int, seed: int, top: int) -> N
             moved,
             "yes" if r.recommended else r.reason,
         )
+    _fold(table)
     out.print(table)
     for r in result.moves[:top]:
         if r.explanation is not None and r.explanation.mechanism:

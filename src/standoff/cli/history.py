@@ -130,7 +130,7 @@ def calibrate(
 def backtest_episodes(
     fit_file: Annotated[Path, typer.Option("--fit", help="Training episodes (CSV).")],
     test_file: Annotated[Path, typer.Option("--test", help="Test episodes (CSV).")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Fit on one episode file, predict the other: per-episode predictions and scores beside naive baselines."""
     from standoff.history.calibration import out_of_sample
@@ -196,7 +196,7 @@ def recurrence(
     ] = False,
     last_train_year: Annotated[int, typer.Option(help="Last year of the training spells.")] = 1990,
     refit: Annotated[bool, typer.Option("--refit", help="Fit the structural engine again (ignore the cache).")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")] = False,
 ) -> None:
     """Recurrence spells between the same adversaries in ICB, what predicts the next crisis, and the backtest."""
     from standoff.history.icb.load import IcbDataError, load_icb

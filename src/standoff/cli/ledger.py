@@ -50,8 +50,19 @@ def ledger(
                 str(count),
                 outcome if k == 0 else "",
             )  # type: ignore[attr-defined]
-    out.print(f"{len(questions)} questions, {len(forecasts)} forecasts, {len(resolutions)} resolved")
+    ids = {q.id for q in questions}
+    n_forecasts = sum(1 for f in forecasts if f.question_id in ids)
+    n_resolved = sum(1 for q in ids if q in resolutions)
+    out.print(
+        f"{_count(len(questions), 'question')}, {_count(n_forecasts, 'forecast')}, {n_resolved} resolved"
+        + (f" (scenario {scenario})" if scenario else ""),
+        markup=False,
+    )
     out.print(table)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @app.command()

@@ -33,7 +33,7 @@ def serve(
     try:
         run_server(host=host, port=port, token=token, scenarios=scenario)
     except ValueError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
 
 
@@ -44,7 +44,7 @@ def report(
         "report.html"
     ),
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the distributions (0: none).")] = 200,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a PDF with Chromium (apt-get install chromium).")] = False,
     advice: Annotated[
         bool, typer.Option(help="Include advice for the two sides and an outside mediator (a few seconds each).")
@@ -58,7 +58,7 @@ def report(
         with err.status("Writing the report…"):
             path = write_report(loaded, output, draws=draws or None, seed=seed, pdf=pdf, advice=advice)
     except ReportError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
     out.print(f"wrote {path}")
 

@@ -29,7 +29,8 @@ def validate(files: Annotated[list[str], typer.Argument(help="Scenario files or 
             problems = [str(p) for p in exc.problems]
         if problems:
             bad += 1
-            err.print(f"[red]{f}: {len(problems)} problem(s)[/red]")
+            n = len(problems)
+            err.print(f"{f}: {n} problem{'' if n == 1 else 's'}", style="red", markup=False)
             for p in problems:
                 err.print(p, markup=False, highlight=False, soft_wrap=True)
             continue

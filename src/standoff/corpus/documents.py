@@ -66,6 +66,29 @@ class Document:
         at = self.normalised.find(needle) if needle else -1
         return None if at < 0 else (at, at + len(needle))
 
+    def nearest(self, quote: str) -> str | None:
+        """The passage of the text most like ``quote`` (as long as it, on word boundaries), or ``None``."""
+        from difflib import SequenceMatcher
+
+        needle = normalise_text(quote)
+        words = self.normalised.split(" ")
+        n = max(1, len(needle.split(" ")))
+        if not needle or not words:
+            return None
+        best, best_score = None, 0.0
+        matcher = SequenceMatcher(autojunk=False)
+        matcher.set_seq2(needle)
+        for start in range(max(1, len(words) - n + 1)):
+            for size in (n, n + 1):
+                window = " ".join(words[start : start + size])
+                matcher.set_seq1(window)
+                if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+                    continue
+                score = matcher.ratio()
+                if score > best_score:
+                    best, best_score = window, score
+        return best if best_score >= 0.5 else None
+
     @property
     def normalised(self) -> str:
         return _normalised(self.text)

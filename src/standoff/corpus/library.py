@@ -79,14 +79,28 @@ def _slug(doc: ReadDocument) -> str:
     return f"{slug}-{doc.content_hash[:8]}"
 
 
-def ingest(paths: Iterable[str], corpus_dir: Path | None = None) -> list[IngestResult]:
-    """Read each file (a folder: its text, Markdown and HTML files; ``-``: standard input) into the corpus."""
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def ingest(paths: Iterable[str], corpus_dir: Path | None = None, *, doc_id: str | None = None) -> list[IngestResult]:
+    """Read each file (a folder: its text, Markdown and HTML files; ``-``: standard input) into the corpus.
+
+    ``doc_id`` names the document (one input only; lower-case letters, digits and hyphens);
+    by default the id is made from the title and the content hash.
+    """
+    sources = list(_files(paths))
+    if doc_id is not None:
+        if not _ID.match(doc_id):
+            raise ValueError(f"document id {doc_id!r}: use lower-case letters, digits and hyphens")
+        if len(sources) != 1:
+            raise ValueError(f"a document id names one document, got {len(sources)} inputs")
     root = corpus_dir or default_corpus_dir()
     root.mkdir(parents=True, exist_ok=True)
     entries = _index(root)
     known = {str(e.get("sha256")): str(e.get("id")) for e in entries}
     results = []
-    for source in _files(paths):
+    taken = {str(e.get("id")) for e in entries}
+    for source in sources:
         try:
             doc = read_bytes(sys.stdin.buffer.read(), "<stdin>") if source == "-" else read_file(source)
         except ReadError as exc:
@@ -98,21 +112,25 @@ def ingest(paths: Iterable[str], corpus_dir: Path | None = None) -> list[IngestR
         if doc.content_hash in known:
             results.append(IngestResult(source, "duplicate", known[doc.content_hash], "already in the corpus"))
             continue
-        doc_id = _slug(doc)
-        _atomic_write(root / f"{doc_id}.txt", doc.text)
+        if doc_id is not None and doc_id in taken:
+            results.append(IngestResult(source, "skipped", None, f"the corpus already has a document {doc_id!r}"))
+            continue
+        new_id = doc_id or _slug(doc)
+        _atomic_write(root / f"{new_id}.txt", doc.text)
         entry = {
-            "id": doc_id,
-            "title": doc.title or doc_id,
+            "id": new_id,
+            "title": doc.title or new_id,
             "author": doc.author,
             "outlet": doc.outlet,
             "date": doc.date,
-            "file": f"{doc_id}.txt",
+            "file": f"{new_id}.txt",
             "source": source,
             "sha256": doc.content_hash,
         }
         entries.append({k: v for k, v in entry.items() if v is not None})
         _atomic_write(root / "corpus.yaml", yaml.safe_dump({"documents": entries}, sort_keys=False, allow_unicode=True))
-        known[doc.content_hash] = doc_id
+        known[doc.content_hash] = new_id
+        taken.add(new_id)
         note = f" ({'; '.join(doc.notes)})" if doc.notes else ""
-        results.append(IngestResult(source, "added", doc_id, f"{doc.title or 'untitled'}{note}"))
+        results.append(IngestResult(source, "added", new_id, f"{doc.title or 'untitled'}{note}"))
     return results

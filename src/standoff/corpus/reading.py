@@ -450,11 +450,34 @@ _BIO_RE = re.compile(
 )
 
 
+_FIELD_LINE_RE = re.compile(
+    r"^\s*(author|authors|byline|outlet|publication|publisher|source|date|published)\s*:\s*(.{1,120}?)\s*$", re.I
+)
+_FIELD_NAMES = {
+    "author": "author",
+    "authors": "author",
+    "byline": "author",
+    "outlet": "outlet",
+    "publication": "outlet",
+    "publisher": "outlet",
+    "source": "outlet",
+    "date": "date",
+    "published": "date",
+}
+
+
 def _fill_from_text(body: str, meta: dict[str, str], notes: list[str]) -> None:
-    """Metadata the text itself states: title line, byline, origin line, dates, biography."""
+    """Metadata the text itself states: ``Author:``/``Outlet:``/``Date:`` lines, title line, byline,
+    origin line, dates, biography."""
     lines = [line.strip() for line in body.split("\n") if line.strip()]
     if not lines:
         return
+    for line in lines[:12]:
+        m = _FIELD_LINE_RE.match(line)
+        if m:
+            key = _FIELD_NAMES[m.group(1).lower()]
+            if not meta.get(key) and (key != "date" or parse_date(m.group(2))):
+                meta[key] = m.group(2)
     if not meta.get("title"):
         first = lines[0]
         if len(first) <= 200 and not first.endswith((".", ",", ";", ":", "”", '"')) and not _BYLINE_RE.match(first):

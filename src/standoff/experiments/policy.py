@@ -104,6 +104,18 @@ class OptionResult:
     crisis: CrisisOutcome | None
     capability: np.ndarray
     belief: np.ndarray
+    #: month → the capability above which a test is likelier than not (median over paths), see :func:`test_capability`
+    test_capability: list[float] | None = None
+
+
+def test_capability(base: DeterrenceParams, belief: np.ndarray) -> np.ndarray:
+    """The capability ``K`` at which the value of a test reaches the threshold (monthly test probability ½).
+
+    From ``V = G K - π (c_R + w_W c_W)`` and ``V = θ``: ``K* = (θ + π (c_R + w_W c_W)) / G``, at the
+    believed response probability ``π`` (``belief``, any shape); the calibrated gain and costs.
+    """
+    cost = float(base.cost_of_response) + float(base.war_probability) * float(base.cost_of_war)
+    return (float(base.test_threshold) + np.asarray(belief) * cost) / float(base.gain)
 
 
 @dataclass(frozen=True)
@@ -260,6 +272,7 @@ def compare(
                 crisis_out,
                 run.capability[quiet],
                 run.belief[quiet],
+                np.median(test_capability(base, run.belief[quiet]), axis=0).tolist() if quiet.any() else None,
             )
         )
     return Comparison(sc.id, sc.as_of.isoformat(), seed, paths, _elapsed(loaded), results)

@@ -491,3 +491,77 @@ def net_assessment(
             shares = dyn.pathways(int(path_src.months or 1)).shares(int(path_src.months or 1))
         out.append(NetForecast(q, months, prob, low, high, tuple(comps), w, sp, note, shares))
     return out
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """One question as the bottom line shows it: one probability, an interval, what drives it.
+
+    The small typed input of the bottom line (:mod:`standoff.presentation.bottom_line`),
+    filled by :func:`question_lines` from the net assessment.
+
+    Attributes:
+        text: the question as the scenario asks it.
+        probability: the pooled probability (``None``: no component answers the question as asked).
+        low, high: its interval (``None`` with it).
+        interval: what the interval is, in words (or why there is no answer).
+        driver: what moves the probability most, in words.
+    """
+
+    text: str
+    probability: float | None
+    low: float | None
+    high: float | None
+    interval: str
+    driver: str
+
+
+def question_lines(nets: list[NetForecast], drivers: dict[str, str] | None = None) -> list[QuestionLine]:
+    """One line per question: its pooled probability, 90% interval and main driver.
+
+    The driver is the largest pathway's share of the strike risk when the question has a
+    pathways component; otherwise the pooled component with the largest weight, or, for a
+    component read from an issue, that issue's driver in ``drivers`` (e.g. its largest Sobol
+    factor). A question no component answers as asked gets no probability, and says so.
+    """
+    drivers = drivers or {}
+    lines = []
+    for n in nets:
+        if n.probability is None or n.low is None or n.high is None:
+            reasons = sorted({c.reason for c in n.components if c.reason})
+            why = "no component answers it as asked" + (f" ({reasons[0]})" if len(reasons) == 1 else "")
+            lines.append(QuestionLine(n.question.text, None, None, None, why, "—"))
+            continue
+        pooled = [c for c in n.components if c.pooled]
+        if n.shares:
+            path, share = max(n.shares.items(), key=lambda kv: kv[1])
+            driver = f"{path} ({100 * share:.0f}% of the strike risk)"
+        else:
+            top = max(pooled, key=lambda c: c.weight or 0.0)
+            source = next((s for s in n.question.sources if source_label(s) == top.source), None)
+            issue_driver = drivers.get(source.issue) if source is not None and source.issue else None
+            driver = issue_driver or top.source
+        basis = "estimated weights" if n.weights is not None and n.weights.estimated else "equal weights"
+        lines.append(
+            QuestionLine(
+                text=n.question.text,
+                probability=n.probability,
+                low=n.low,
+                high=n.high,
+                interval=f"90% interval, pool of {len(pooled)} component{'s' if len(pooled) != 1 else ''} ({basis})",
+                driver=driver,
+            )
+        )
+    return lines
+
+
+def scenario_net_assessment(
+    loaded: LoadedScenario, *, paths: int = 2000, draws: int = 200, seed: int = 0
+) -> list[NetForecast]:
+    """:func:`net_assessment` with the shipped deterrence fit and, where a source needs them, the ICB pool weights."""
+    from standoff.experiments.historical_pool import pool_report
+    from standoff.history.default_fit import default_fit
+
+    base = default_fit().params if loaded.scenario.deterrence is not None else None
+    history = pool_report() if needs_history(loaded.scenario) else None
+    return net_assessment(loaded, base, paths=paths, draws=draws, seed=seed, history=history)

@@ -20,6 +20,7 @@ they run in-process or on a Dask cluster alike.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -42,6 +43,19 @@ class FactorEffect:
     first: float
     total: float
     total_conf: float
+    first_conf: float = 0.0
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes these estimates shaky: an interval wider than the estimate, first order above total."""
+        out = []
+        if self.total_conf > abs(self.total) and self.total_conf > 0.01:
+            out.append("total-order interval wider than the estimate")
+        if self.first_conf > abs(self.first) and self.first_conf > 0.01:
+            out.append("first-order interval wider than the estimate")
+        if self.first > self.total + max(self.total_conf, 0.01):
+            out.append("first order exceeds total order")
+        return out
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,12 @@ class IssueSensitivity:
     std: float
     sobol: list[FactorEffect]
     tornado: list[TornadoBar]
+    pinned: bool = False
+
+    @property
+    def unstable(self) -> bool:
+        """Whether any reported factor's indices are shaky (see :attr:`FactorEffect.warnings`)."""
+        return any(f.warnings for f in self.sobol)
 
 
 def _slots_for(scenario: Scenario, issue: str) -> list[InputSlot]:
@@ -97,23 +117,52 @@ def explain(
     scenario: Scenario,
     *,
     issues: Sequence[str] | None = None,
-    engines: Sequence[str] = ("compromise", "expected_utility"),
-    n: int = 32,
+    engines: Sequence[str] | None = None,
+    n: int = 128,
     seed: int = 0,
     by: Literal["actor", "input"] = "actor",
     client: Any = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[IssueSensitivity]:
-    """Sobol indices and tornado per issue and engine (see the module docstring)."""
+    """Sobol indices and tornado per issue and engine (see the module docstring).
+
+    ``engines``: default every bargaining engine, one-issue and multi-issue. A
+    forecast that does not vary over the design while a veto binds the issue is
+    reported as ``pinned`` (the veto holds it in place, whatever the inputs).
+    Warnings of SALib and NumPy on degenerate designs are not passed on; the
+    indices carry their own (:attr:`FactorEffect.warnings`).
+    """
     if n < 2 or n & (n - 1):
         raise ValueError(f"n must be a power of two >= 2 (Sobol sequences), got {n}")
+    if engines is None:
+        from standoff.engines import available
+
+        engines = [s.name for s in available("bargaining") + available("multi-issue")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _explain(scenario, issues, list(engines), n, seed, by, client, progress)
+
+
+def _explain(
+    scenario: Scenario,
+    issues: Sequence[str] | None,
+    engines: list[str],
+    n: int,
+    seed: int,
+    by: str,
+    client: Any,
+    progress: Callable[[int], None] | None,
+) -> list[IssueSensitivity]:
+    vetoed = {v.issue for a in scenario.actors for v in a.veto} | {
+        i for a in scenario.actors for pv in a.package_veto for i in pv.issues
+    }
     out = []
     done = 0
     for issue in issues or [i.id for i in scenario.issues]:
         slots = _slots_for(scenario, issue)
         point = design_forecasts(scenario, engines, {"_": np.zeros(1)}, [issue])[issue]
         if not slots:
-            out += [IssueSensitivity(issue, e, float(point[e][0]), 0.0, [], []) for e in engines]
+            out += [IssueSensitivity(issue, e, float(point[e][0]), 0.0, [], [], issue in vetoed) for e in engines]
             continue
         groups = [_factor(s, by) for s in slots]
         if len(set(groups)) == 1:  # SALib ignores a single group; report its inputs one by one
@@ -137,14 +186,16 @@ def explain(
         t = design_forecasts(scenario, engines, tornado_design, [issue], None, client)[issue]
         names = list(dict.fromkeys(groups))
         for e in engines:
+            std = float(np.std(y[e]))
             out.append(
                 IssueSensitivity(
                     issue,
                     e,
                     float(point[e][0]),
-                    float(np.std(y[e])),
+                    std,
                     _sobol(problem, y[e], names, seed),
                     _bars(slots, tornado_design, t[e]),
+                    pinned=std == 0 and issue in vetoed,
                 )
             )
     return out
@@ -156,7 +207,14 @@ def _sobol(problem: dict[str, Any], y: np.ndarray, names: list[str], seed: int) 
         return [FactorEffect(g, members[g], 0.0, 0.0, 0.0) for g in names]
     res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
     effects = [
-        FactorEffect(g, members[g], float(res["S1"][k]), float(res["ST"][k]), float(res["ST_conf"][k]))
+        FactorEffect(
+            g,
+            members[g],
+            float(res["S1"][k]),
+            float(res["ST"][k]),
+            float(res["ST_conf"][k]),
+            float(res["S1_conf"][k]),
+        )
         for k, g in enumerate(names)
     ]
     return sorted(effects, key=lambda f: -f.total)

@@ -299,4 +299,6 @@ def _quote(ev: Any, path: str, corpus: Corpus) -> Iterator[Found]:
         yield (f"{path}.doc", _unknown("document", doc, set(corpus.documents)))
     elif isinstance(quote, str) and not corpus[doc].contains(quote):
         shown = normalise_text(quote)
-        yield (f"{path}.quote", f'quote not found in document {doc!r}: "{shown[:120]}"')
+        near = corpus[doc].nearest(quote)
+        hint = f'; the nearest passage is "{near[:160]}"' if near else ""
+        yield (f"{path}.quote", f'quote not found in document {doc!r}: "{shown[:120]}"{hint}')

@@ -99,7 +99,16 @@ def parse_scenario(data: bytes | str, *, name: str, base: Path) -> LoadedScenari
     except ValidationError as exc:
         scenario = None
         problems += [Problem(name, _loc(raw, e["loc"]), _message(e)) for e in exc.errors()]
-    problems += [Problem(name, path, msg) for path, msg in check_scenario(raw, corpus)]
+    found = check_scenario(raw, corpus)
+    if any(p.path.startswith("corpus[") for p in problems):
+        # documents of an unreadable corpus are unknown: one problem for the corpus, not one per quote
+        missing = [(path, msg) for path, msg in found if msg.startswith("unknown document")]
+        found = [f for f in found if f not in missing]
+        if missing:
+            problems.append(
+                Problem(name, "corpus", f"{len(missing)} quotes cite documents of a corpus that could not be read")
+            )
+    problems += [Problem(name, path, msg) for path, msg in found]
     if problems or scenario is None:
         raise ScenarioError(_unique(problems))
     return LoadedScenario(scenario, corpus, name, hashlib.sha256(raw_bytes).hexdigest())
@@ -172,7 +181,8 @@ def _corpus(raw: dict[str, Any], name: str, base: Path, problems: list[Problem])
         try:
             corpus = corpus.merged(load_corpus(base / str(entry)))
         except CorpusError as exc:
-            problems.append(Problem(name, f"corpus[{k}]", str(exc)))
+            where = (base / str(entry)).resolve()
+            problems.append(Problem(name, f"corpus[{k}]", f"{exc} (the path {entry!r} resolves to {where})"))
     return corpus
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, FastAPI, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -30,7 +31,7 @@ from standoff.engines import available, issue_engines
 from standoff.engines.base import describe
 from standoff.presentation import figures as plots
 from standoff.scenario import ScenarioError
-from standoff.web.assets import STATIC, TEMPLATES, plotly_js_path, template_globals
+from standoff.web.assets import STATIC, TEMPLATES, plotly_bundle, plotly_js_path, template_globals
 from standoff.web.panels import PANELS, FigureBlock, PanelContext, advice_actor
 from standoff.web.security import BodyLimit, TokenGate
 from standoff.web.state import MAX_DRAWS, MAX_UPLOAD, Job, Library, NotFound
@@ -168,6 +169,7 @@ def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | No
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals.update(template_globals())
     app.add_middleware(BodyLimit, limit=MAX_UPLOAD + 65_536)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     if token:
         app.add_middleware(TokenGate, token=token)
 
@@ -499,6 +501,15 @@ def _pages(app: FastAPI, library: Library, page: Any) -> None:
                 )
         return page(request, "apidocs.html", routes=routes, max_draws=MAX_DRAWS)
 
+    @app.get("/open", include_in_schema=False)
+    def open_scenario(request: Request, scenario: Annotated[str, Query(max_length=200)] = "") -> RedirectResponse:
+        """The scenario picker's form: open the chosen scenario's briefing."""
+        base = request.scope.get("root_path", "")
+        if not scenario:
+            return RedirectResponse(f"{base}/", status_code=303)
+        library.get(scenario)
+        return RedirectResponse(f"{base}/s/{scenario}/briefing", status_code=303)
+
     @app.get("/s/{name}", include_in_schema=False)
     def scenario_home(request: Request, name: Name) -> RedirectResponse:
         library.get(name)
@@ -529,14 +540,15 @@ def _pages(app: FastAPI, library: Library, page: Any) -> None:
         if issue is not None and issue not in issues:
             raise NotFound(f"issue {issue!r}")
         view = panel.render(ctx)
-        figures = any(isinstance(b, FigureBlock) for b in view.blocks)
+        shown = [b.figure for b in view.blocks if isinstance(b, FigureBlock)]
         return page(
             request,
             "panel.html",
             **_chrome(ctx, key),
             blocks=view.blocks,
             refresh=view.refresh,
-            figures=figures,
+            figures=bool(shown),
+            plotly_bundle=plotly_bundle(shown),
             panel=panel,
         )
 

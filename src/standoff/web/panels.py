@@ -34,6 +34,7 @@ class FigureBlock:
     figure: dict[str, Any]
     caption: str = ""
     kind: str = "figure"
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class Panel:
 
 
 PANELS: dict[str, Panel] = {}
+#: Monte Carlo draws behind the intervals of the briefing's overview.
+OVERVIEW_DRAWS = 200
 #: Moves listed (and, when the engines explain them, explained) on the advice panel.
 ADVICE_TOP = 5
 
@@ -120,9 +123,18 @@ def panel(
 def briefing(ctx: PanelContext) -> PanelView:
     """Every issue at a glance, then the briefing issue by issue."""
     f = ctx.forecast
+    job = ctx.library.monte_carlo(ctx.name, OVERVIEW_DRAWS, 0)  # intervals for the overview, in the background
+    caption = "Hover a mark for its value and what it means on the scale."
+    if job.status == "done":
+        shown = job.future.result().forecast
+        caption += f" Whiskers: {OVERVIEW_DRAWS} Monte Carlo draws (seed 0)."
+    else:
+        shown = f
+        caption += " Monte Carlo intervals are being computed: reload the page in a minute to see them."
     return PanelView(
         [
-            FigureBlock("overview", plots.overview(f), "Hover a mark for its value and what it means on the scale."),
+            Partial("bottom_line.html", {"bottom": ctx.library.bottom_line(ctx.name)}),
+            FigureBlock("overview", plots.overview(shown), caption),
             Partial(
                 "briefing.html",
                 briefing_context(ctx.loaded, f.issues, {i.issue: ctx.href("map", i.issue) for i in f.issues}),
@@ -167,6 +179,38 @@ def rounds(ctx: PanelContext) -> PanelView:
     if engine == "expected_utility":
         blocks.append(Partial("moves.html", {"issue": i, "names": names}))
     return PanelView(blocks)
+
+
+@panel("sensitivity", "Sensitivity", per_issue=True)
+def sensitivity(ctx: PanelContext) -> PanelView:
+    """What drives the issue's forecast: Sobol indices with their intervals, and a tornado."""
+    i = ctx.issue_forecast
+    found = ctx.library.outlook(ctx.name)
+    engine = ctx.query.get("engine")
+    s = plots.most_telling(found.sensitivity, i.issue, engine)
+    if s is None:
+        return PanelView([Partial("notice.html", {"text": "No sensitivity analysis for this issue."})])
+    title = i.engines[s.engine].title if s.engine in i.engines else s.engine
+    engines = sorted({x.engine for x in found.sensitivity if x.issue == i.issue})
+    pick = Partial(
+        "engine_pick.html", {"ctx": ctx, "engines": engines, "engine": s.engine, "i": i, "panel": "sensitivity"}
+    )
+    if s.pinned:
+        text = f"A veto pins the {title} forecast at {plots.fmt(s.point)}: no uncertain input moves it."
+        return PanelView([pick, Partial("notice.html", {"text": text})])
+    if s.std == 0:
+        text = f"The {title} forecast does not vary with the uncertain inputs."
+        return PanelView([pick, Partial("notice.html", {"text": text})])
+    sc = ctx.loaded.scenario
+    return PanelView(
+        [
+            pick,
+            FigureBlock("sobol", plots.sobol_indices(sc, s, title), "Bars: Sobol indices; whiskers: 95% intervals."),
+            FigureBlock(
+                "tornado", plots.tornado(sc, s, title), "Dotted line: the forecast with every input at its value."
+            ),
+        ]
+    )
 
 
 @panel("distributions", "Monte Carlo", per_issue=True)

@@ -21,7 +21,7 @@ from standoff.experiments.advice import advice_subjects, advise
 from standoff.experiments.forecast import Forecast, forecast
 from standoff.presentation import figures as plots
 from standoff.scenario import LoadedScenario, load_scenario
-from standoff.web.assets import STATIC, environment, plotly_js_path
+from standoff.web.assets import STATIC, environment, plotly_bundle_text
 from standoff.web.panels import ADVICE_TOP, FigureBlock
 from standoff.web.state import ADVICE_DRAWS
 from standoff.web.views import briefing_context
@@ -94,6 +94,13 @@ def render_report(
         mc = plots.monte_carlo(loaded, draws=draws, seed=seed, progress=progress)
         f, values = mc.forecast, mc.values
     sc = loaded.scenario
+    advised = []
+    if advice:
+        advised = [advise(loaded, actor, draws=ADVICE_DRAWS, seed=seed) for actor in advice_subjects(sc)]
+    from standoff.experiments.outlook import outlook
+    from standoff.presentation.bottom_line import bottom_line
+
+    found = outlook(loaded, seed=seed, advice=advised[0] if advised and not advised[0].mediator else None)
     issues = []
     for i in f.issues:
         figures = [
@@ -105,15 +112,22 @@ def render_report(
             figures.append(FigureBlock(f"{i.issue}-rounds", rounds, "Dashed black: the forecast after each round."))
         if i.issue in values:
             figures.append(FigureBlock(f"{i.issue}-distribution", plots.distributions(i, values[i.issue])))
+        s = plots.most_telling(found.sensitivity, i.issue)
+        if s is not None and s.std > 0 and s.sobol:
+            title = i.engines[s.engine].title if s.engine in i.engines else s.engine
+            figures.append(FigureBlock(f"{i.issue}-sobol", plots.sobol_indices(sc, s, title)))
+            if any(b.swing > 0 for b in s.tornado):
+                figures.append(FigureBlock(f"{i.issue}-tornado", plots.tornado(sc, s, title)))
         issues.append({"forecast": i, "brief": briefing_context(loaded, [i]), "figures": figures})
-    advised = []
-    if advice:
-        advised = [advise(loaded, actor, draws=ADVICE_DRAWS, seed=seed) for actor in advice_subjects(sc)]
     env = environment()
-    script = plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script")
+    shown = [b.figure for it in issues for b in it["figures"]] + [plots.overview(f), plots.evidence_coverage(sc)]
+    shown += [plots.advice_gains(a) for a in advised]
+    script = plotly_bundle_text(shown).replace("</script", "<\\/script")
     return env.get_template("report.html").render(
         scenario=sc,
         loaded=loaded,
+        bottom=bottom_line(f, sc, found),
+        printing=True,
         forecast=f,
         issues=issues,
         overview=FigureBlock("overview", plots.overview(f)),

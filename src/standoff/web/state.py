@@ -123,6 +123,7 @@ class Library:
         self._jobs: OrderedDict[tuple[str, str, int, int], Job] = OrderedDict()
         self._comparisons: dict[tuple[str, str], Any] = {}
         self._advice: OrderedDict[tuple[str, str, str, int, int], Any] = OrderedDict()
+        self._outlooks: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache = cache
         self._lock = threading.RLock()
         self._pool: ThreadPoolExecutor | None = None
@@ -205,6 +206,34 @@ class Library:
         loaded = self.get(name)
         key = (name, loaded.sha256, actor, draws, seed)
         return self._memo(self._advice, key, lambda: advise(loaded, actor, draws=draws, seed=seed))
+
+    def outlook(self, name: str) -> Any:
+        """The questions' probabilities and every issue's sensitivity (cached per scenario content)."""
+        from standoff.experiments.outlook import outlook
+
+        loaded = self.get(name)
+        return self._memo(self._outlooks, (name, loaded.sha256), lambda: outlook(loaded))
+
+    def bottom_line(self, name: str) -> Any:
+        """The bottom line of the point forecast (questions and sensitivity cached per scenario content).
+
+        The best advised move of the standoff's first side is included once the
+        advice has been computed (the Advice tab computes it on demand).
+        """
+        from standoff.experiments.advice import advice_subjects
+        from standoff.presentation.bottom_line import bottom_line
+
+        loaded = self.get(name)
+        found = self.outlook(name)
+        first = advice_subjects(loaded.scenario)[0]
+        with self._lock:
+            advice = self._advice.get((name, loaded.sha256, first, ADVICE_DRAWS, 0))
+        if advice is not None:
+            from dataclasses import replace
+
+            found = replace(found, advice=advice)
+        hint = "see the Advice tab (computed when first opened; it takes a few minutes)."
+        return bottom_line(self.forecast(name), loaded.scenario, found, advice_hint=hint)
 
     def _memo(self, store: OrderedDict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
         """``store[key]``, computed (outside the lock) if absent; the least recently used entries are dropped."""

@@ -42,6 +42,7 @@ from standoff.presentation.figures.evidence import evidence_coverage
 from standoff.presentation.figures.forecasts import ISSUE_FIGURES, engine_forecast_rows, forecast_summary, overview
 from standoff.presentation.figures.policy import defiance_paths, policy_rates
 from standoff.presentation.figures.rounds import trajectories
+from standoff.presentation.figures.sensitivity import most_telling, sobol_indices, tornado
 from standoff.presentation.figures.style import (
     ENGINE_ORDER,
     ENGINE_STYLES,
@@ -75,10 +76,13 @@ __all__ = [
     "evidence_coverage",
     "fmt",
     "forecast_summary",
+    "most_telling",
     "monte_carlo",
     "nearest_anchor",
     "overview",
     "policy_rates",
     "short_name",
+    "sobol_indices",
+    "tornado",
     "trajectories",
 ]

@@ -12,7 +12,9 @@ def advice_gains(advice: Any, top: int = 10) -> Figure:
     moves = advice.moves[:top]
     labels = [f"#{m.rank} " + _wrap(m.move.description.split(" (")[0], 40, 2) for m in moves]
     unit = (
-        "P(deal), share of draws and engines" if advice.objective == "deal" else "utility (salience × share of scale)"
+        "probability points of a deal (Monte Carlo mean over draws and models)"
+        if advice.objective == "deal"
+        else "points of the issues' scales, weighted by the actor's salience (Monte Carlo mean)"
     )
     who = f"{advice.actor} (mediator)" if advice.mediator else advice.actor
     return {
@@ -22,11 +24,11 @@ def advice_gains(advice: Any, top: int = 10) -> Figure:
                 "orientation": "h",
                 "name": "net gain",
                 "y": labels,
-                "x": [m.gain for m in moves],
+                "x": [100 * m.gain for m in moves],
                 "marker": {"color": ["#2A9D8F" if m.recommended else "#9aa5b1" for m in moves]},
-                "error_x": {"type": "data", "array": [2 * m.se for m in moves]},
+                "error_x": {"type": "data", "array": [200 * m.se for m in moves]},
                 "customdata": [m.reason or "advised" for m in moves],
-                "hovertemplate": "%{y}<br>net gain %{x:.4f}<br>%{customdata}<extra></extra>",
+                "hovertemplate": "%{y}<br>net gain %{x:.2f} points<br>%{customdata}<extra></extra>",
             }
         ],
         "layout": _layout(
@@ -35,7 +37,12 @@ def advice_gains(advice: Any, top: int = 10) -> Figure:
             "bars ±2 standard errors; green: advised",
             height=200 + 46 * len(moves),
             margin={"l": 320, "r": 20, "t": 80, "b": 60},
-            xaxis={"title": {"text": f"net gain in {unit}"}, "zeroline": True, "gridcolor": "#e3e7ec"},
+            xaxis={
+                "title": {"text": f"net gain in {unit}"},
+                "zeroline": True,
+                "gridcolor": "#e3e7ec",
+                "automargin": True,
+            },
             yaxis={"autorange": "reversed"},
             showlegend=False,
         ),

@@ -134,8 +134,24 @@ def overview(f: Forecast) -> Figure:
     for name, offset in zip(names, offsets, strict=True):
         have = [(row, i) for row, i in enumerate(f.issues) if name in i.engines]
         colour, _ = engine_style(name)
+        intervals = {}
+        if all(i.engines[name].draws is not None for _, i in have):
+            intervals["error_x"] = {
+                "type": "data",
+                "symmetric": False,
+                "array": [
+                    max(share(i, i.engines[name].draws.high) - share(i, i.engines[name].value), 0) for _, i in have
+                ],  # type: ignore[union-attr]
+                "arrayminus": [
+                    max(share(i, i.engines[name].value) - share(i, i.engines[name].draws.low), 0) for _, i in have
+                ],  # type: ignore[union-attr]
+                "color": colour,
+                "thickness": 1.5,
+                "width": 3,
+            }
         traces.append(
             {
+                **intervals,
                 "type": "scatter",
                 "mode": "markers",
                 "name": _esc(have[0][1].engines[name].title),
@@ -152,11 +168,45 @@ def overview(f: Forecast) -> Figure:
                 ),
             }
         )
+    frozen = [_frozen(i) for i in f.issues]
+    free = [(row, i) for row, i in enumerate(f.issues) if frozen[row]]
+    if free:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "without the vetoes (median over models)",
+                "x": [share(i, _free_median(i)) for _, i in free],
+                "y": [row for row, _ in free],
+                "marker": {"size": 13, "symbol": "circle-open", "color": "#333333", "line": {"width": 2}},
+                "customdata": [[_esc(i.name), fmt(_free_median(i))] for _, i in free],
+                "hovertemplate": "<b>%{customdata[0]}</b><br>without the vetoes: %{customdata[1]}<extra></extra>",
+            }
+        )
+    ends = []
+    for row, i in enumerate(f.issues):
+        lo, hi = i.scale
+        for x, anchor, side in ((0, "left", lo), (100, "right", hi)):
+            ends.append(
+                {
+                    "x": x,
+                    "y": row - 0.5,
+                    "xref": "x",
+                    "yref": "y",
+                    "text": _esc(_short(i.anchors[side])),
+                    "showarrow": False,
+                    "xanchor": anchor,
+                    "yanchor": "top",
+                    "font": {"size": 10, "color": "#3d4754"},
+                }
+            )
+    mc = any(e.draws for i in f.issues for e in i.engines.values())
     layout = _layout(
         f"{f.title}: every issue at a glance",
-        "position as a share of each issue's scale, from its low anchor (0%) to its high anchor (100%); "
-        "black bar: status quo",
-        height=260 + 58 * len(f.issues),
+        "position as a share of each issue's scale; each row's ends say what 0% and 100% mean; black bar: status quo"
+        + ("; whiskers: Monte Carlo interval" if mc else "")
+        + ("; hollow circle: where the models would land without the vetoes" if free else ""),
+        height=260 + 74 * len(f.issues),
         margin={"l": 190, "r": 20, "t": 80, "b": 140},
         xaxis={
             "range": [-4, 104],
@@ -168,7 +218,10 @@ def overview(f: Forecast) -> Figure:
         yaxis={
             "tickmode": "array",
             "tickvals": list(range(len(f.issues))),
-            "ticktext": [_esc(i.name) for i in f.issues],
+            "ticktext": [
+                _esc(i.name) + ("<br><span style='font-size:10px'>held by a veto</span>" if frozen[row] else "")
+                for row, i in enumerate(f.issues)
+            ],
             "range": [len(f.issues) - 0.5, -0.5],
             "showgrid": False,
             "zeroline": False,
@@ -191,7 +244,25 @@ def overview(f: Forecast) -> Figure:
         ],
     )
     layout["legend"] = {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top", "font": {"size": 11}}
+    layout["annotations"] = ends
     return {"data": traces, "layout": layout}
+
+
+def _frozen(i: IssueForecast) -> bool:
+    """Every engine at the status quo while some would move without the vetoes."""
+    tol = 0.005 * (i.scale[1] - i.scale[0])
+    still = all(abs(e.value - i.status_quo) <= tol for e in i.engines.values())
+    free = [e.without_vetoes for e in i.engines.values() if e.without_vetoes is not None]
+    return still and any(abs(x - i.status_quo) > tol for x in free)
+
+
+def _free_median(i: IssueForecast) -> float:
+    return float(np.median([e.without_vetoes for e in i.engines.values() if e.without_vetoes is not None]))
+
+
+def _short(text: str, limit: int = 48) -> str:
+    head = text.split(":")[0].split(";")[0].strip()
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"
 
 
 ISSUE_FIGURES = ("map", "summary", "rounds", "distribution")

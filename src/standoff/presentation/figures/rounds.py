@@ -13,6 +13,8 @@ from standoff.presentation.figures.style import (
     _esc,
     _layout,
     _scale_axis,
+    _veto_band,
+    _wrap,
     engine_style,
     fmt,
     short_name,
@@ -65,6 +67,55 @@ def trajectories(scenario: Scenario, issue: IssueForecast, engine: str = "expect
             "hovertemplate": "forecast after round %{x}: %{y:.3~f}<extra></extra>",
         }
     )
+    band = _veto_band(issue)
+    shapes: list[Figure] = []
+    if band is not None and band[1] >= band[0]:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": band[0],
+                "y1": band[1],
+                "fillcolor": "#f4d9c6",
+                "opacity": 0.35,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    free = e.by_round[-1]
+    vetoed = abs(free - e.value) > 1e-9 * (issue.scale[1] - issue.scale[0])
+    annotations.append(
+        {
+            "x": rounds[-1],
+            "y": e.value,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "xshift": -12,
+            "yshift": 6,
+            "text": f"<b>final {fmt(e.value)}</b>" + (" (held by the vetoes)" if vetoed else ""),
+            "showarrow": False,
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 11, "color": "#1d2733"},
+        }
+    )
+    if vetoed:
+        annotations.append(
+            {
+                "x": rounds[-1],
+                "y": free,
+                "xanchor": "right",
+                "yanchor": "top",
+                "xshift": -12,
+                "yshift": -6,
+                "text": f"without vetoes {fmt(free)}",
+                "showarrow": False,
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"size": 11, "color": "#1d2733"},
+            }
+        )
     traces.append(
         {
             "type": "scatter",
@@ -105,7 +156,8 @@ def trajectories(scenario: Scenario, issue: IssueForecast, engine: str = "expect
     yaxis["title"] = {"text": "position"}
     layout = _layout(
         f"{issue.name}: positions round by round",
-        f"{e.title}: {e.rounds} rounds, stopped {e.stop}; markers show who took whose offer",
+        f"{e.title}: {e.rounds} round{'' if e.rounds == 1 else 's'}, stopped {e.stop}; "
+        "markers show who took whose offer" + ("; shaded: the outcomes every veto player accepts" if shapes else ""),
         height=620,
         margin={"l": 210, "r": 210, "t": 78, "b": 60},
         xaxis={
@@ -118,6 +170,7 @@ def trajectories(scenario: Scenario, issue: IssueForecast, engine: str = "expect
         },
         yaxis=yaxis,
         annotations=annotations,
+        shapes=shapes,
     )
     layout["legend"] = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": 11}}
     layout["height"] = 680
@@ -138,18 +191,28 @@ def _end_labels(issue: IssueForecast, actors: list[Actor], final: FloatArray, x:
     out = []
     for members in clusters:
         names = [short_name(actors[k]) for k in members]
-        text = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-        colour = GROUP_COLOURS.get(actors[members[0]].group, "#555") if len(members) == 1 else "#3a4350"
+        text = ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
+        dot = GROUP_COLOURS.get(actors[members[0]].group, "#555") if len(members) == 1 else "#3a4350"
         out.append(
             {
                 "x": x,
                 "y": float(np.mean(final[members])),
                 "xanchor": "left",
                 "xshift": 10,
-                "text": _esc(text),
+                "text": f"<span style='color:{dot}'>●</span> " + _wrap(text, 24, 2),
                 "hovertext": _esc(", ".join(a.name for a in (actors[k] for k in members))),
                 "showarrow": False,
-                "font": {"size": 10, "color": colour},
+                "align": "left",
+                "font": {"size": 10, "color": "#2b3440"},
             }
         )
+    # labels of two lines need room: spread them apart (upwards) where they would overlap
+    gap = 0.055 * span
+    for prev, label in zip(out, out[1:], strict=False):
+        label["y"] = max(label["y"], prev["y"] + gap)
+    top = issue.scale[1] + 0.02 * span
+    if out and out[-1]["y"] > top:
+        out[-1]["y"] = top
+        for k in range(len(out) - 2, -1, -1):
+            out[k]["y"] = min(out[k]["y"], out[k + 1]["y"] - gap)
     return out

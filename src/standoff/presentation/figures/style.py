@@ -104,10 +104,17 @@ def _scale_axis(issue: IssueForecast, title: str, width: int = 20, lines: int = 
     }
 
 
+#: Characters per line of a figure's subtitle (longer ones wrap, so nothing is cut).
+SUBTITLE_WIDTH = 110
+
+
 def _layout(title: str, subtitle: str | None = None, **extra: Any) -> dict[str, Any]:
     text = f"<b>{_esc(title)}</b>"
-    if subtitle:
-        text += f"<br><span style='font-size:12px;color:#5b6775'>{_esc(subtitle)}</span>"
+    lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH) if subtitle else []
+    for line in lines:
+        text += f"<br><span style='font-size:12px;color:#4d5966'>{_esc(line)}</span>"
+    if len(lines) > 1 and "margin" in extra:
+        extra = {**extra, "margin": {**extra["margin"], "t": extra["margin"].get("t", 80) + 16 * (len(lines) - 1)}}
     base: dict[str, Any] = {
         "title": {
             "text": text,
