@@ -11,6 +11,7 @@ from rich.table import Table
 from standoff.cli.common import (
     ScenarioArg,
     _load,
+    _writable,
     app,
     err,
     out,
@@ -75,6 +76,7 @@ def suggest(
 
     from standoff.scenario.evidence_search import draft_stances
 
+    _writable(output, "--output")
     loaded = _load(scenario)
     drafts = draft_stances(loaded.scenario, loaded.corpus)
     if output.resolve() == Path(loaded.source).resolve():

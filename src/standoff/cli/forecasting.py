@@ -16,10 +16,12 @@ from standoff.cli.common import (
     DbOpt,
     ScenarioArg,
     _client,
+    _engine_names,
     _load,
     _months_text,
     _rate,
     _store,
+    _writable,
     app,
     err,
     out,
@@ -52,7 +54,7 @@ def _record(loaded, db: str | None, seed: int, *, quiet: bool, paths: int = 2000
 def forecast(
     scenario: ScenarioArg = "iran-2026",
     engine: Annotated[list[str] | None, typer.Option("--engine", "-e", help="Engines to run (default: all).")] = None,
-    draws: Annotated[int | None, typer.Option(help="Monte Carlo draws over uncertain inputs.")] = None,
+    draws: Annotated[int | None, typer.Option(min=1, help="Monte Carlo draws over uncertain inputs.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the draws.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     dask: DaskOpt = None,
@@ -65,6 +67,7 @@ def forecast(
     from standoff.experiments.forecast import forecast as run_forecast
     from standoff.presentation.briefing import render
 
+    engine = _engine_names(engine)
     loaded = _load(scenario)
     if draws:
         total = draws
@@ -93,16 +96,19 @@ def explain(
     scenario: ScenarioArg = "iran-2026",
     issue: Annotated[list[str] | None, typer.Argument(help="Issues to explain (default: all).")] = None,
     engine: Annotated[list[str] | None, typer.Option("--engine", "-e")] = None,
-    n: Annotated[int, typer.Option(help="Base rows of the Sobol design (a power of two).")] = 32,
+    n: Annotated[int, typer.Option(min=1, help="Base rows of the Sobol design (a power of two).")] = 32,
     seed: Annotated[int, typer.Option()] = 0,
     by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
-    top: Annotated[int, typer.Option(help="Factors and tornado bars shown per issue.")] = 5,
+    top: Annotated[int, typer.Option(min=0, help="Factors and tornado bars shown per issue.")] = 5,
     plot: Annotated[Path | None, typer.Option(help="Write a tornado and Sobol chart (PNG).")] = None,
     dask: DaskOpt = None,
 ) -> None:
     """Which inputs drive each forecast: Sobol indices (SALib) and a one-at-a-time tornado."""
     from standoff.experiments.sensitivity import explain as run_explain
 
+    engine = _engine_names(engine)
+    if plot is not None:
+        _writable(plot, "--plot")
     loaded = _load(scenario)
     engines_ = engine or ["compromise", "expected_utility"]
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -141,7 +147,7 @@ def explain(
 @app.command()
 def compare(
     scenario: ScenarioArg = "iran-2026",
-    paths: Annotated[int, typer.Option(help="Simulated paths per option.")] = 4000,
+    paths: Annotated[int, typer.Option(min=1, help="Simulated paths per option.")] = 4000,
     seed: Annotated[int, typer.Option()] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", help="Options to compare (default: all).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the simulated paths (PNG).")] = None,
@@ -151,6 +157,8 @@ def compare(
     from standoff.experiments.policy import compare as run_compare
     from standoff.history.default_fit import default_fit
 
+    if plot is not None:
+        _writable(plot, "--plot")
     loaded = _load(scenario)
     with err.status("Simulating…"):
         fit = default_fit()
@@ -301,9 +309,9 @@ def advise(
         ),
     ] = "us-administration",
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
+    draws: Annotated[int, typer.Option(min=1, help="Monte Carlo draws (common to every move).")] = 64,
     seed: Annotated[int, typer.Option()] = 0,
-    top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
+    top: Annotated[int, typer.Option(min=0, help="Moves shown.")] = 5,
     objective: Annotated[
         str | None,
         typer.Option(help="'utility' (the actor's) or 'deal' (P(deal)); default: utility, deal for a mediator."),

@@ -32,6 +32,9 @@ def _episodes(files: list[Path] | None):  # noqa: ANN202 - tuple of Episode
         except EpisodeFileError as exc:
             err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except OSError as exc:
+            err.print(f"{f}: cannot read the episode file: {exc.strerror or exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
     return tuple(eps)
 
 

@@ -97,15 +97,22 @@ def _gather(
 ) -> Forecasts:
     """Run ``(function, args, size)`` jobs in-process or on a Dask client; concatenate in job order."""
     if client is None:
-        with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), local_workers()))) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(len(jobs), local_workers())))
+        try:
             futures = [pool.submit(fn, *args) for fn, args, _ in jobs]
             sizes = dict(zip(futures, (size for _, _, size in jobs), strict=True))
             done = 0
             for future in as_completed(futures):
+                future.result()  # a failed chunk stops the run at once
                 done += sizes[future]
                 if progress is not None:
                     progress(done)
             results = [f.result() for f in futures]
+        except BaseException:
+            # Ctrl-C or a failed chunk: drop the chunks not started instead of running them all first.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     else:
         from distributed import as_completed as finished
 
