@@ -147,6 +147,14 @@ def _parse_yaml(text: str, name: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError([Problem(name, _mark(mark), f"malformed YAML: {what}")]) from None
+    if raw is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    name, "", "the file holds no data; expected a YAML mapping with id, title, actors, issues, stances"
+                )
+            ]
+        )
     if not isinstance(raw, dict):
         raise ScenarioError([Problem(name, "", f"expected a YAML mapping at the top level, got {type(raw).__name__}")])
     return raw
