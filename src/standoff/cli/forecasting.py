@@ -65,13 +65,28 @@ def forecast(
 ) -> None:
     """Forecast every issue with every bargaining engine: a briefing, or --json."""
     from standoff.experiments.forecast import forecast as run_forecast
+    from standoff.experiments.montecarlo import MemoryBudgetError
     from standoff.presentation.briefing import render
 
     engine = _engine_names(engine)
     loaded = _load(scenario)
+    try:
+        result = _forecast_run(run_forecast, loaded, engine, draws, seed, dask, quiet=as_json)
+    except MemoryBudgetError as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        out.print(render(result))
+    if record:
+        _record(loaded, db, seed, quiet=as_json, draws=draws or 200)
+
+
+def _forecast_run(run_forecast, loaded, engine, draws, seed, dask, *, quiet):  # noqa: ANN001, ANN202
     if draws:
         total = draws
-        with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
+        with Progress(console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
             task = bar.add_task("Monte Carlo", total=total)
             result = run_forecast(
                 loaded,
@@ -81,14 +96,8 @@ def forecast(
                 client=_client(dask),
                 progress=lambda k: bar.update(task, completed=k),
             )
-    else:
-        result = run_forecast(loaded, engines=engine)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-    else:
-        out.print(render(result))
-    if record:
-        _record(loaded, db, seed, quiet=as_json, draws=draws or 200)
+        return result
+    return run_forecast(loaded, engines=engine)
 
 
 @app.command()

@@ -20,7 +20,7 @@ from standoff import __version__
 from standoff.engines import BargainingProblem, available, get
 from standoff.engines.base import BargainingResult
 from standoff.engines.expected_utility import OFFER_NAMES, STOP_NAMES
-from standoff.experiments.montecarlo import engine_draws
+from standoff.experiments.montecarlo import check_memory, engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import compile_scenario
 from standoff.scenario.coverage import coverage
@@ -139,8 +139,9 @@ def forecast(
     specs = [get(e) for e in engines] if engines else available("bargaining") + available("multi-issue")
     if draws is not None and (seed is None or draws < 1):
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
-    point = compile_scenario(sc)
     names = [s.name for s in specs]
+    check_memory(sc, names, draws)
+    point = compile_scenario(sc)
     sampled = None if draws is None else engine_draws(sc, names, draws, seed, progress, client)  # type: ignore[arg-type]
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}
