@@ -31,7 +31,7 @@ from standoff.presentation import plotly_figures as plots
 from standoff.scenario import ScenarioError
 from standoff.web.assets import STATIC, TEMPLATES, plotly_js_path, template_globals
 from standoff.web.panels import PANELS, FigureBlock, PanelContext, advice_actor
-from standoff.web.security import BodyLimit, TokenGate
+from standoff.web.security import LOOPBACK_HOSTS, BodyLimit, SiteGuard, TokenGate
 from standoff.web.state import MAX_DRAWS, MAX_UPLOAD, Job, Library, NotFound
 from standoff.web.views import (
     document_data,
@@ -136,7 +136,12 @@ Name = Annotated[str, PathParam(max_length=200, description="A scenario name fro
 FigureKind = Literal["overview", "coverage", "map", "summary", "rounds", "distribution"]
 
 
-def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | None = None) -> FastAPI:
+def create_app(
+    token: str | None = None,
+    *,
+    scenarios: Sequence[str | Path] | None = None,
+    hosts: Sequence[str] | None = None,
+) -> FastAPI:
     """The dashboard and JSON API.
 
     Args:
@@ -144,6 +149,8 @@ def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | No
             or ``?token=``), or gets 401.
         scenarios: the scenarios to offer, as built-in names or paths (default:
             every built-in scenario). Uploads are added while the app runs.
+        hosts: host names the app answers to besides the loopback names (``"*"``: any);
+            other ``Host`` headers get 400 (DNS rebinding).
     """
     library = Library(scenarios)
 
@@ -167,6 +174,7 @@ def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | No
     app.add_middleware(BodyLimit, limit=MAX_UPLOAD + 65_536)
     if token:
         app.add_middleware(TokenGate, token=token)
+    app.add_middleware(SiteGuard, hosts=[*LOOPBACK_HOSTS, *(hosts or ())])
 
     def api_only(request: Request) -> bool:
         return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
