@@ -51,13 +51,13 @@ def main() -> None:
     except MemoryError:
         _leave("error: out of memory; ask for less (fewer --draws, fewer engines or a smaller scenario)", 1)
     except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
+        where = f" {exc.filename}:" if exc.filename else ""
         hint = {
             errno.ENOSPC: "; free some disk space",
             errno.EROFS: "; the file system is read-only: choose another place",
             errno.EACCES: "; choose a place you may write to",
         }.get(exc.errno or 0, "")
-        _leave(f"error:{where}: {exc.strerror or exc}{hint}", 1)
+        _leave(f"error:{where} {exc.strerror or exc}{hint}", 1)
     except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
         text = str(exc).strip().splitlines()
         _leave(f"error: {type(exc).__name__}: {text[0] if text else 'unexpected failure'}", 1)
@@ -67,13 +67,15 @@ def main() -> None:
 
 
 def _leave(message: str, code: int) -> None:
-    """Print one line and end the process now, without waiting for worker threads still finishing a chunk."""
+    """Print one line and exit; on Ctrl-C at once, without waiting for worker threads still finishing a chunk."""
     try:
         sys.stdout.flush()
     except Exception:  # noqa: BLE001, S110 - stdout may be a closed pipe or a full disk
         pass
     print(message, file=sys.stderr, flush=True)
-    os._exit(code)
+    if code == INTERRUPTED:
+        os._exit(code)
+    sys.exit(code)
 
 
 __all__ = ["app", "main"]
