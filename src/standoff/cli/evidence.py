@@ -98,11 +98,15 @@ def ingest(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory (default: the user's data directory).")] = None,
 ) -> None:
     """Read articles (text, Markdown, HTML) into a corpus, deduplicated by content."""
-    from standoff.corpus.library import default_corpus_dir
+    from standoff.corpus.library import CorpusIndexError, default_corpus_dir
     from standoff.corpus.library import ingest as run_ingest
 
     root = corpus or default_corpus_dir()
-    results = run_ingest(paths, root)
+    try:
+        results = run_ingest(paths, root)
+    except CorpusIndexError as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     for r in results:
         colour = {"added": "green", "duplicate": "yellow", "skipped": "red"}[r.status]
         out.print(f"[{colour}]{r.status:9}[/{colour}] {r.source}: {r.doc_id or ''} {r.message}", highlight=False)
