@@ -90,6 +90,16 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
         if scale:
             found += _bounded(s.get("position"), f"{path}.position", *scale, "position")
         found += _bounded(s.get("salience"), f"{path}.salience", 0.0, 1.0, "salience")
+        lowest = _lowest(s.get("salience"))
+        if lowest is not None and lowest <= 0:
+            found.append(
+                (
+                    f"{path}.salience",
+                    f"salience must be above 0 on every draw, got a lowest value of {lowest:g} "
+                    "(an actor with no stake in an issue needs no stance on it; a normal distribution "
+                    "reaches 0: use uniform, triangular or beta)",
+                )
+            )
     found += _sections(raw, actor_ids, issue_ids)
     found += _nesting(actors)
     found += _weights(raw, actors, issues)
@@ -101,26 +111,34 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
 
 #: The largest magnitude of any number in a scenario: beyond it, sums and products in the engines overflow.
 MAX_MAGNITUDE = 1e9
+#: The smallest magnitude of a non-zero number (squares of smaller ones vanish).
+MIN_MAGNITUDE = 1e-9
 
 
 def _magnitudes(node: Any, path: str) -> Iterator[Found]:
-    """Every finite number anywhere in the file within ``±MAX_MAGNITUDE`` (the format refuses infinities)."""
+    """Every finite number anywhere in the file 0 or within ``[1e-9, 1e9]`` in size (the format refuses infinities):
+    beyond, sums and products in the engines overflow or underflow."""
 
-    def too_large(x: Any) -> bool:
-        return _number(x) and math.isfinite(x) and abs(x) > MAX_MAGNITUDE
+    def problem(x: Any) -> str | None:
+        if not _number(x) or not math.isfinite(x) or x == 0:
+            return None
+        if abs(x) > MAX_MAGNITUDE:
+            return f"{x!r} is too large: numbers must lie within ±1e9; use smaller units"
+        if abs(x) < MIN_MAGNITUDE:
+            return f"{x!r} is too small to compute with: write 0, or a number at least 1e-9 in size"
+        return None
 
-    message = "is too large: numbers must lie within ±1e9; use smaller units"
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _magnitudes(value, f"{path}.{key}" if path else str(key))
-            if too_large(key):
-                yield (path, f"{key!r} {message}")
+            if problem(key):
+                yield (path, problem(key))  # type: ignore[misc]
     elif isinstance(node, list):
         for k, item in enumerate(node):
             label = _label(item)
             yield from _magnitudes(item, f"{path}[{k}]({label})" if label else f"{path}[{k}]")
-    elif too_large(node):
-        yield (path, f"{node!r} {message}")
+    elif problem(node):
+        yield (path, problem(node))  # type: ignore[misc]
 
 
 def _typed_numbers(annotation: Any, v: Any, path: str) -> Iterator[Found]:
@@ -207,9 +225,11 @@ def _lowest(q: Any) -> float | None:
     dist = q.get("dist")
     if isinstance(dist, dict):
         if dist.get("dist") == "normal":
-            lows.append(-float("inf") if not _number(dist.get("sd")) or dist["sd"] > 0 else dist.get("mean", 0))
-        elif _number(dist.get("low", 0.0)):
-            lows.append(dist.get("low", 0.0))
+            sd, mean = dist.get("sd"), dist.get("mean")
+            lows.append(mean if _number(sd) and sd == 0 and _number(mean) else -math.inf)
+        else:
+            low = dist.get("low", 0.0)
+            lows.append(low if _number(low) else -math.inf)
     return min(lows)
 
 
