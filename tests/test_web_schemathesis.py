@@ -43,6 +43,18 @@ def test_no_server_errors(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])
 
 
+@schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_check_holds(case: schemathesis.Case) -> None:
+    """Every Schemathesis check: documented status codes, schema-valid requests accepted, conforming bodies."""
+    case.call_and_validate()
+
+
 @pytest.mark.parametrize(
     "path", ["/api/scenarios/mini", "/api/scenarios/mini/evidence", "/api/scenarios/mini/forecast/enrichment"]
 )
