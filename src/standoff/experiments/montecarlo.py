@@ -101,7 +101,7 @@ def chunk_for(scenario: Scenario, engines: Sequence[str]) -> int:
 
 
 def _gib(n: float) -> str:
-    return f"{n / 2**30:.1f} GiB"
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
 
 
 def memory_needed(scenario: Scenario, engines: Sequence[str], draws: int | None, workers: int | None = None) -> int:
