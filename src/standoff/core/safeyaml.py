@@ -24,15 +24,28 @@ class YamlRefused(ValueError):
     """A YAML document refused before loading: too deep, or too large once expanded."""
 
 
+_FAST = getattr(yaml, "CSafeLoader", None)
+
+
 def check(
-    text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH, parser: type[Any] = yaml.SafeLoader
+    text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH, parser: type[Any] | None = None
 ) -> yaml.Node | None:
     """The composed node graph of ``text``, or :class:`YamlRefused` if it is too deep or too large.
 
-    Malformed YAML raises :class:`yaml.YAMLError` as usual (with its position). ``parser``: the
-    loader class that parses (``yaml.CSafeLoader`` is faster on large files)."""
+    ``parser``: the loader class that parses (default: libyaml's when PyYAML has it, else the pure-Python one).
+    Malformed YAML raises :class:`yaml.YAMLError` with its position, as the pure-Python parser words it."""
+    parser = parser or _FAST or yaml.SafeLoader
+    try:
+        return _check(text, max_nodes, max_depth, parser)
+    except yaml.YAMLError:
+        if parser is yaml.SafeLoader:
+            raise
+        return _check(text, max_nodes, max_depth, yaml.SafeLoader)  # its message, or the document if it reads it
+
+
+def _check(text: str, max_nodes: int, max_depth: int, parser: type[Any]) -> yaml.Node | None:
     depth = 0
-    for event in yaml.parse(text, Loader=parser):
+    for event in yaml.parse(text, Loader=parser):  # the event parser keeps no stack: any depth is safe here
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > max_depth:
@@ -53,10 +66,17 @@ def check(
 
 
 def load(text: str, loader: type[Any] = yaml.SafeLoader, **limits: int) -> Any:
-    """``yaml.load(text, loader)`` after :func:`check`; ``loader``: ``SafeLoader``, ``CSafeLoader`` or a subclass."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    check(text, parser=fast if fast is not None and issubclass(loader, fast) else yaml.SafeLoader, **limits)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+    """What ``yaml.load(text, loader)`` gives, after :func:`check`, built from the checked node graph.
+
+    ``loader``: ``SafeLoader``, ``CSafeLoader`` or a subclass (its constructors build the data)."""
+    root = check(text, **limits)
+    if root is None:
+        return None
+    constructor = loader("")
+    try:
+        return constructor.construct_document(root)
+    finally:
+        constructor.dispose()
 
 
 def expanded_size(root: yaml.Node, limit: int = MAX_NODES) -> int:
