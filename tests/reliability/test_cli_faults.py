@@ -191,3 +191,19 @@ def test_ctrl_c_stops_a_long_forecast_within_a_second() -> None:
     assert took < 2, f"{took:.1f} s after Ctrl-C"
     assert "interrupted" in err and "Traceback" not in err
     assert out == ""  # nothing written
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explain", "iran-2026", "--n", "1024"],
+        ["advise", "iran-2026", "--draws", "2000"],
+        ["compare", "iran-2026", "--paths", "200000"],
+    ],
+    ids=["explain", "advise", "compare"],
+)
+def test_ctrl_c_stops_other_long_commands(args: list[str]) -> None:
+    code, out, err, took = run_cli(args, sigint_after=5, timeout=30)
+    assert code == 130, err
+    assert took < 2, f"{took:.1f} s after Ctrl-C"
+    assert "interrupted" in err and "Traceback" not in err
