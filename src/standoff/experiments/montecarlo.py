@@ -66,7 +66,10 @@ def available_memory() -> int | None:
     ``STANDOFF_MEMORY`` (bytes) overrides it."""
     configured = os.environ.get("STANDOFF_MEMORY")
     if configured:
-        return int(float(configured))
+        try:
+            return max(0, int(float(configured)))
+        except ValueError:
+            pass  # not a number of bytes: ignored
     found: list[int] = []
     try:
         with open("/proc/meminfo", encoding="ascii") as f:
