@@ -282,7 +282,9 @@ REMOTE_BUTTONS = ("sendDataToCloud", "editInChartStudio")
 @pytest.fixture
 def phone(browser: object, server: str) -> Iterator[object]:
     """A 390 px wide page on which every request off the loopback interface is aborted and recorded."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    # the page's content security policy forbids inline scripts; axe-core is injected as one, so
+    # this context lets the test's own injection through (the policy itself is tested in reliability/test_dashboard_hostile.py)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)  # type: ignore[attr-defined]
     outside: list[str] = []
 
     def route(r: object) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -49,13 +51,75 @@ DbOpt = Annotated[str | None, typer.Option("--db", help="Ledger database URL (de
 
 
 def _store(db: str | None):  # noqa: ANN202 - a standoff.store.Store
-    from standoff.store import LedgerError, open_store
+    import sqlalchemy as sa
+
+    from standoff.store import LedgerError, default_url, open_store
 
     try:
         return open_store(db)
     except (LedgerError, ValueError) as exc:
-        err.print(f"cannot open the ledger: {exc}", markup=False)
-        raise typer.Exit(2) from None
+        problem = str(exc)
+    except sa.exc.NoSuchModuleError:
+        problem = "unknown database kind; use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+    except sa.exc.ArgumentError as exc:
+        problem = f"not a database URL ({_first_line(exc)}); use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+    except ImportError as exc:
+        problem = (
+            f"the database driver {exc.name or ''} is not installed; use postgresql+psycopg:// "
+            "with pip install 'standoff[postgres]'"
+        )
+    except sa.exc.DBAPIError as exc:
+        problem = _first_line(exc.orig or exc)
+        if "not a database" in problem or "malformed" in problem:
+            problem += "; the file is not a Standoff ledger: give another --db"
+        elif "unable to open" in problem or "readonly" in problem:
+            problem += "; check that the file's directory exists and is writable"
+        else:
+            problem += "; check the server address, user and password in the URL"
+    except sa.exc.SQLAlchemyError as exc:
+        problem = _first_line(exc)
+    except OSError as exc:
+        problem = f"{exc.strerror or exc}"
+    try:
+        shown = sa.make_url(db or default_url()).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for the message
+        shown = "the given URL"
+    err.print(f"cannot open the ledger {shown}: {problem}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _first_line(exc: BaseException | str) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _writable(path: Path, option: str) -> None:
+    """Exit with a message unless ``path`` can be written (its folder exists and is writable)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        problem = "is a folder; give a file name"
+    elif not folder.is_dir():
+        problem = f"cannot be written: the folder {folder} does not exist; create it or choose another"
+    elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        problem = "cannot be written: permission denied; choose another place"
+    else:
+        return
+    err.print(f"{option} {path} {problem}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _engine_names(names: list[str] | None) -> list[str] | None:
+    """The engines asked for, or exit with a message naming the unknown ones and the known."""
+    if not names:
+        return names
+    from standoff.engines import available
+
+    known = [s.name for s in available()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        err.print(f"unknown engine {', '.join(map(repr, unknown))}; known engines: {', '.join(known)}")
+        raise typer.Exit(2)
+    return names
 
 
 def _load(scenario: str) -> LoadedScenario:

@@ -12,6 +12,7 @@ from rich.text import Text
 from standoff.cli.common import (
     ScenarioArg,
     _load,
+    _writable,
     app,
     err,
     out,
@@ -76,6 +77,7 @@ def suggest(
 
     from standoff.scenario.evidence_search import draft_stances
 
+    _writable(output, "--output")
     loaded = _load(scenario)
     drafts = draft_stances(loaded.scenario, loaded.corpus)
     if output.resolve() == Path(loaded.source).resolve():
@@ -106,12 +108,15 @@ def ingest(
 
     A plain-text article may open with its title line and "Author:", "Outlet:" and "Date:" lines.
     """
-    from standoff.corpus.library import default_corpus_dir
+    from standoff.corpus.library import CorpusIndexError, default_corpus_dir
     from standoff.corpus.library import ingest as run_ingest
 
     root = corpus or default_corpus_dir()
     try:
         results = run_ingest(paths, root, doc_id=doc_id)
+    except CorpusIndexError as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     except ValueError as exc:
         err.print(f"--id: {exc}", markup=False)
         raise typer.Exit(2) from None

@@ -18,10 +18,12 @@ from standoff.cli.common import (
     DbOpt,
     ScenarioArg,
     _client,
+    _engine_names,
     _load,
     _months_text,
     _rate,
     _store,
+    _writable,
     app,
     err,
     out,
@@ -167,7 +169,7 @@ def _print_net(nets) -> None:  # noqa: ANN001
 def forecast(
     scenario: ScenarioArg = "iran-2026",
     engine: Annotated[list[str] | None, typer.Option("--engine", "-e", help="Engines to run (default: all).")] = None,
-    draws: Annotated[int | None, typer.Option(help="Monte Carlo draws over uncertain inputs.")] = None,
+    draws: Annotated[int | None, typer.Option(min=1, help="Monte Carlo draws over uncertain inputs.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the draws.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     dask: DaskOpt = None,
@@ -247,11 +249,29 @@ def forecast(
             _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
         return
     from standoff.experiments.forecast import forecast as run_forecast
+    from standoff.experiments.montecarlo import MemoryBudgetError
     from standoff.presentation.briefing import render
 
+    engine = _engine_names(engine)
+    try:
+        result = _forecast_run(run_forecast, loaded, engine, draws, seed, dask, quiet=as_json)
+    except MemoryBudgetError as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        names = {a.id: a.name for a in loaded.scenario.actors}
+        out.print(render(result, _bottom_line(loaded, result, seed, advise_first) if bottom else None, names))
+    if record:
+        nets = _net(computed, seed, draws=draws or 200) if backtest is not None else None
+        _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
+
+
+def _forecast_run(run_forecast, loaded, engine, draws, seed, dask, *, quiet):  # noqa: ANN001, ANN202
     if draws:
         total = draws
-        with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
+        with Progress(console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
             task = bar.add_task("Monte Carlo", total=total)
             result = run_forecast(
                 loaded,
@@ -261,16 +281,8 @@ def forecast(
                 client=_client(dask),
                 progress=lambda k: bar.update(task, completed=k),
             )
-    else:
-        result = run_forecast(loaded, engines=engine)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-    else:
-        names = {a.id: a.name for a in loaded.scenario.actors}
-        out.print(render(result, _bottom_line(loaded, result, seed, advise_first) if bottom else None, names))
-    if record:
-        nets = _net(computed, seed, draws=draws or 200) if backtest is not None else None
-        _record(loaded, db, seed, quiet=as_json, draws=draws or 200, nets=nets, backtest_as_of=backtest)
+        return result
+    return run_forecast(loaded, engines=engine)
 
 
 def _bottom_line(loaded, result, seed: int, advise_first: bool):  # noqa: ANN001, ANN202
@@ -327,11 +339,11 @@ def explain(
         list[str] | None, typer.Option("--engine", "-e", help="Engines to explain (default: every bargaining engine).")
     ] = None,
     n: Annotated[
-        int, typer.Option(help="Base rows of the Sobol design (a power of two; more rows, narrower intervals).")
+        int, typer.Option(min=1, help="Base rows of the Sobol design (a power of two; more rows, narrower intervals).")
     ] = 128,
     seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     by: Annotated[str, typer.Option(help="Group inputs by 'actor' or keep each 'input'.")] = "actor",
-    top: Annotated[int, typer.Option(help="Factors and tornado bars shown per issue.")] = 5,
+    top: Annotated[int, typer.Option(min=0, help="Factors and tornado bars shown per issue.")] = 5,
     plot: Annotated[Path | None, typer.Option(help="Write a tornado and Sobol chart (PNG).")] = None,
     dask: DaskOpt = None,
 ) -> None:
@@ -340,6 +352,9 @@ def explain(
     from standoff.experiments.outlook import factor_name
     from standoff.experiments.sensitivity import explain as run_explain
 
+    engine = _engine_names(engine)
+    if plot is not None:
+        _writable(plot, "--plot")
     loaded = _load(scenario)
     engines_ = engine or None
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -413,7 +428,7 @@ def explain(
 @app.command()
 def compare(
     scenario: ScenarioArg = "iran-2026",
-    paths: Annotated[int, typer.Option(help="Simulated paths per option.")] = 4000,
+    paths: Annotated[int, typer.Option(min=1, help="Simulated paths per option.")] = 4000,
     seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", help="Options to compare (default: all).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the simulated paths (PNG).")] = None,
@@ -423,6 +438,8 @@ def compare(
     from standoff.experiments.policy import compare as run_compare
     from standoff.history.default_fit import default_fit
 
+    if plot is not None:
+        _writable(plot, "--plot")
     loaded = _load(scenario)
     with err.status("Simulating…"):
         fit = default_fit()
@@ -595,9 +612,9 @@ def advise(
         ),
     ] = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", help="Only moves on these issues.")] = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws (common to every move).")] = 64,
+    draws: Annotated[int, typer.Option(min=1, help="Monte Carlo draws (common to every move).")] = 64,
     seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
-    top: Annotated[int, typer.Option(help="Moves shown.")] = 5,
+    top: Annotated[int, typer.Option(min=0, help="Moves shown.")] = 5,
     objective: Annotated[
         str | None,
         typer.Option(help="'utility' (the actor's) or 'deal' (P(deal)); default: utility, deal for a mediator."),

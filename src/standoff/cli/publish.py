@@ -10,6 +10,7 @@ import typer
 from standoff.cli.common import (
     ScenarioArg,
     _load,
+    _writable,
     app,
     err,
     out,
@@ -19,7 +20,7 @@ from standoff.cli.common import (
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port.")] = 8000,
     token: Annotated[
         str | None, typer.Option(help="Required to listen beyond loopback; checked on every request.")
     ] = None,
@@ -43,7 +44,7 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML (or PDF) file to write.")] = Path(
         "report.html"
     ),
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the distributions (0: none).")] = 200,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for the distributions (0: none).")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the random draws (the same seed gives the same numbers).")] = 0,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a PDF with Chromium (apt-get install chromium).")] = False,
     advice: Annotated[
@@ -53,6 +54,7 @@ def report(
     """One self-contained HTML report (works offline) with the briefing and the figures; --pdf too."""
     from standoff.web.report import ReportError, write_report
 
+    _writable(output, "--output")
     loaded = _load(scenario)
     try:
         with err.status("Writing the report…"):

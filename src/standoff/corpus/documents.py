@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from standoff.core import safeyaml
+
 _TYPOGRAPHY = str.maketrans(
     {
         "\u2018": "'",
@@ -134,8 +136,8 @@ def _builtin() -> Corpus:
 
 def _read_index(path: Path) -> Corpus:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raw = safeyaml.load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, safeyaml.YamlRefused) as exc:
         raise CorpusError(f"{path}: cannot read corpus index: {exc}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
         raise CorpusError(f"{path}: documents: expected a list of documents")

@@ -7,17 +7,22 @@ directory is ``corpus/`` in the user's data directory (``STANDOFF_CORPUS``
 overrides it).
 
 Ingesting is all or nothing per document: the text is written to a temporary
-file and renamed into place, then the index is rewritten the same way; a
-document whose content hash is already indexed changes nothing.
+file and renamed into place; a document whose content hash is already indexed
+changes nothing. The index is merged once per run (and every
+``FLUSH_EVERY`` documents, and when the run is interrupted), under an
+exclusive lock on ``.corpus.lock``: the merge re-reads the index and adds the
+run's new entries, then renames the new index into place, so concurrent runs
+lose nothing and a reader never sees half an index.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,9 +30,14 @@ from typing import Literal
 import yaml
 from platformdirs import user_data_dir
 
+from standoff.core import safeyaml
 from standoff.corpus.reading import ReadDocument, ReadError, read_bytes, read_file
 
 SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm"}
+#: New documents after which the index is merged during a long run.
+FLUSH_EVERY = 1000
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -54,12 +64,58 @@ def _files(paths: Iterable[str]) -> Iterable[str]:
             yield p
 
 
+class CorpusIndexError(ValueError):
+    """The corpus index cannot be read or is not a corpus index."""
+
+
 def _index(corpus_dir: Path) -> list[dict[str, object]]:
     index = corpus_dir / "corpus.yaml"
     if not index.exists():
         return []
-    raw = yaml.safe_load(index.read_text(encoding="utf-8")) or {}
-    return list(raw.get("documents", []))
+    try:
+        raw = safeyaml.load(index.read_text(encoding="utf-8"), _YAML_LOADER) or {}
+    except (yaml.YAMLError, safeyaml.YamlRefused, UnicodeDecodeError) as exc:
+        raise CorpusIndexError(f"{index}: cannot read the corpus index ({exc}); move it aside to start anew") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("documents", []), list):
+        raise CorpusIndexError(f"{index}: not a corpus index (expected a mapping with a list of documents)")
+    return [e for e in raw.get("documents", []) if isinstance(e, dict)]
+
+
+@contextlib.contextmanager
+def _locked(corpus_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the corpus directory's index, across processes (blocks until free)."""
+    with open(corpus_dir / ".corpus.lock", "a+b") as handle:
+        if sys.platform == "win32":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _merge(corpus_dir: Path, new: list[dict[str, object]]) -> None:
+    """Add ``new`` entries to the index on disk (those whose content is not there yet), under the lock."""
+    if not new:
+        return
+    with _locked(corpus_dir):
+        entries = _index(corpus_dir)
+        hashes = {str(e.get("sha256")) for e in entries}
+        added = [e for e in new if str(e.get("sha256")) not in hashes]
+        if added:
+            text = yaml.dump({"documents": entries + added}, Dumper=_YAML_DUMPER, sort_keys=False, allow_unicode=True)
+            _atomic_write(corpus_dir / "corpus.yaml", text)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -86,7 +142,8 @@ def ingest(paths: Iterable[str], corpus_dir: Path | None = None, *, doc_id: str 
     """Read each file (a folder: its text, Markdown and HTML files; ``-``: standard input) into the corpus.
 
     ``doc_id`` names the document (one input only; lower-case letters, digits and hyphens);
-    by default the id is made from the title and the content hash.
+    by default the id is made from the title and the content hash. If interrupted (Ctrl-C),
+    the documents read so far are indexed before the interruption propagates.
     """
     sources = list(_files(paths))
     if doc_id is not None:
@@ -98,39 +155,52 @@ def ingest(paths: Iterable[str], corpus_dir: Path | None = None, *, doc_id: str 
     root.mkdir(parents=True, exist_ok=True)
     entries = _index(root)
     known = {str(e.get("sha256")): str(e.get("id")) for e in entries}
-    results = []
     taken = {str(e.get("id")) for e in entries}
-    for source in sources:
-        try:
-            doc = read_bytes(sys.stdin.buffer.read(), "<stdin>") if source == "-" else read_file(source)
-        except ReadError as exc:
-            results.append(IngestResult(source, "skipped", None, exc.problem))
-            continue
-        except OSError as exc:
-            results.append(IngestResult(source, "skipped", None, f"cannot read: {exc.strerror or exc}"))
-            continue
-        if doc.content_hash in known:
-            results.append(IngestResult(source, "duplicate", known[doc.content_hash], "already in the corpus"))
-            continue
-        if doc_id is not None and doc_id in taken:
-            results.append(IngestResult(source, "skipped", None, f"the corpus already has a document {doc_id!r}"))
-            continue
-        new_id = doc_id or _slug(doc)
-        _atomic_write(root / f"{new_id}.txt", doc.text)
-        entry = {
-            "id": new_id,
-            "title": doc.title or new_id,
-            "author": doc.author,
-            "outlet": doc.outlet,
-            "date": doc.date,
-            "file": f"{new_id}.txt",
-            "source": source,
-            "sha256": doc.content_hash,
-        }
-        entries.append({k: v for k, v in entry.items() if v is not None})
-        _atomic_write(root / "corpus.yaml", yaml.safe_dump({"documents": entries}, sort_keys=False, allow_unicode=True))
-        known[doc.content_hash] = new_id
-        taken.add(new_id)
-        note = f" ({'; '.join(doc.notes)})" if doc.notes else ""
-        results.append(IngestResult(source, "added", new_id, f"{doc.title or 'untitled'}{note}"))
+    results: list[IngestResult] = []
+    pending: list[dict[str, object]] = []
+    try:
+        for source in sources:
+            results.append(_ingest_one(source, root, known, taken, pending, doc_id))
+            if len(pending) >= FLUSH_EVERY:
+                _merge(root, pending)
+                pending = []
+    finally:
+        _merge(root, pending)
     return results
+
+
+def _ingest_one(
+    source: str,
+    root: Path,
+    known: dict[str, str],
+    taken: set[str],
+    pending: list[dict[str, object]],
+    chosen_id: str | None,
+) -> IngestResult:
+    try:
+        doc = read_bytes(sys.stdin.buffer.read(), "<stdin>") if source == "-" else read_file(source)
+    except ReadError as exc:
+        return IngestResult(source, "skipped", None, exc.problem)
+    except OSError as exc:
+        return IngestResult(source, "skipped", None, f"cannot read: {exc.strerror or exc}")
+    if doc.content_hash in known:
+        return IngestResult(source, "duplicate", known[doc.content_hash], "already in the corpus")
+    if chosen_id is not None and chosen_id in taken:
+        return IngestResult(source, "skipped", None, f"the corpus already has a document {chosen_id!r}")
+    doc_id = chosen_id or _slug(doc)
+    _atomic_write(root / f"{doc_id}.txt", doc.text)
+    entry = {
+        "id": doc_id,
+        "title": doc.title or doc_id,
+        "author": doc.author,
+        "outlet": doc.outlet,
+        "date": doc.date,
+        "file": f"{doc_id}.txt",
+        "source": source,
+        "sha256": doc.content_hash,
+    }
+    pending.append({k: v for k, v in entry.items() if v is not None})
+    known[doc.content_hash] = doc_id
+    taken.add(doc_id)
+    note = f" ({'; '.join(doc.notes)})" if doc.notes else ""
+    return IngestResult(source, "added", doc_id, f"{doc.title or 'untitled'}{note}")

@@ -36,7 +36,7 @@ from standoff.engines.winset import (
     realised_forecasts,
     win_set,
 )
-from standoff.experiments.montecarlo import Forecasts, chunks, engine_draws
+from standoff.experiments.montecarlo import Forecasts, check_memory, chunks, engine_draws
 from standoff.scenario import LoadedScenario, load_scenario
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.coverage import coverage
@@ -188,6 +188,7 @@ def forecast(
         raise ValueError("Monte Carlo needs draws >= 1 and a seed")
     point = compile_scenario(sc)
     names = [s.name for s in specs]
+    check_memory(sc, names, draws)
     sampled = None if draws is None or seed is None else engine_draws(sc, names, draws, seed, progress, client)
     cov = coverage(sc)
     judged = {i.path for i in cov.judgment_only}

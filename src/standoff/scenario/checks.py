@@ -11,11 +11,15 @@ wrong types the format validation already reports.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterator
-from typing import Any, TypeGuard
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeGuard, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from standoff.corpus.documents import Corpus, normalise_text
-from standoff.scenario.model import CRISIS_OPTIONAL, CRISIS_QUANTITIES, DETERRENCE_CONDITIONS
+from standoff.scenario.model import CRISIS_OPTIONAL, CRISIS_QUANTITIES, DETERRENCE_CONDITIONS, Scenario
 
 Found = tuple[str, str]
 
@@ -87,7 +91,21 @@ def check_scenario(raw: dict[str, Any], corpus: Corpus) -> list[Found]:
         if scale:
             found += _bounded(s.get("position"), f"{path}.position", *scale, "position")
         found += _bounded(s.get("salience"), f"{path}.salience", 0.0, 1.0, "salience")
+        lowest = _lowest(s.get("salience"))
+        if lowest is not None and lowest <= 0:
+            found.append(
+                (
+                    f"{path}.salience",
+                    f"salience must be above 0 on every draw, got a lowest value of {lowest:g} "
+                    "(an actor with no stake in an issue needs no stance on it; a normal distribution "
+                    "reaches 0: use uniform, triangular or beta)",
+                )
+            )
     found += _sections(raw, actor_ids, issue_ids)
+    found += _nesting(actors)
+    found += _weights(raw, actors, issues)
+    found += list(_magnitudes(raw, ""))
+    found += list(_typed_numbers(Scenario, raw, ""))
     found += list(_evidence(raw, "", corpus))
     return found
 
@@ -125,6 +143,153 @@ def _package_checks(path: str, actor: dict[str, Any], issue_ids: set[str], stanc
                 found.append((f"{ppath}.issues", f"{issue!r} is already in package_veto[{seen[issue]}]"))
             seen.setdefault(issue, k)
     return found
+
+
+#: The largest magnitude of any number in a scenario: beyond it, sums and products in the engines overflow.
+MAX_MAGNITUDE = 1e9
+#: The smallest magnitude of a non-zero number (squares of smaller ones vanish).
+MIN_MAGNITUDE = 1e-9
+
+
+def _magnitudes(node: Any, path: str) -> Iterator[Found]:
+    """Every finite number anywhere in the file 0 or within ``[1e-9, 1e9]`` in size (the format refuses infinities):
+    beyond, sums and products in the engines overflow or underflow."""
+
+    def problem(x: Any) -> str | None:
+        if not _number(x) or not math.isfinite(x) or x == 0:
+            return None
+        if abs(x) > MAX_MAGNITUDE:
+            return f"{x!r} is too large: numbers must lie within ±1e9; use smaller units"
+        if abs(x) < MIN_MAGNITUDE:
+            return f"{x!r} is too small to compute with: write 0, or a number at least 1e-9 in size"
+        return None
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _magnitudes(value, f"{path}.{key}" if path else str(key))
+            if problem(key):
+                yield (path, problem(key))  # type: ignore[misc]
+    elif isinstance(node, list):
+        for k, item in enumerate(node):
+            label = _label(item)
+            yield from _magnitudes(item, f"{path}[{k}]({label})" if label else f"{path}[{k}]")
+    elif problem(node):
+        yield (path, problem(node))  # type: ignore[misc]
+
+
+def _typed_numbers(annotation: Any, v: Any, path: str) -> Iterator[Found]:
+    """Numbers written as ``true``/``false`` or quoted (``"40"``), wherever the format wants a number.
+
+    The format validation would silently convert them; a typo such as ``salience: "0,4"`` is reported there."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if annotation in (float, int):
+        if isinstance(v, bool) or (isinstance(v, str) and _numeric_text(v)):
+            yield (path, f"expected a number, got {v!r} (write numbers without quotes; true/false are not numbers)")
+    elif origin is Annotated:
+        yield from _typed_numbers(args[0], v, path)
+    elif origin in (Union, UnionType):
+        options = [a for a in args if a is not type(None)]
+        if isinstance(v, dict) and all(isinstance(a, type) and issubclass(a, BaseModel) for a in options):
+            options = [a for a in options if _matches(a, v)] or options[:1]
+        if v is not None and len(options) == 1:
+            yield from _typed_numbers(options[0], v, path)
+    elif origin in (list, tuple) and isinstance(v, list) and args:
+        for k, item in enumerate(v):
+            label = _label(item)
+            yield from _typed_numbers(
+                args[0] if args[-1] is Ellipsis else args[min(k, len(args) - 1)],
+                item,
+                f"{path}[{k}]({label})" if label else f"{path}[{k}]",
+            )
+    elif origin is dict and isinstance(v, dict) and len(args) == 2:
+        for key, item in v.items():
+            yield from _typed_numbers(args[0], key, f"{path}.{key}")
+            yield from _typed_numbers(args[1], item, f"{path}.{key}")
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(v, dict):
+        for name, field in annotation.model_fields.items():
+            if name in v:
+                yield from _typed_numbers(field.annotation, v[name], f"{path}.{name}" if path else name)
+
+
+def _numeric_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _matches(model: type[BaseModel], v: dict[str, Any]) -> bool:
+    """Whether ``v`` selects ``model`` in a discriminated union (its ``dist`` literal)."""
+    field = model.model_fields.get("dist")
+    return field is not None and get_origin(field.annotation) is Literal and v.get("dist") in get_args(field.annotation)
+
+
+def _label(item: Any) -> str:
+    if not isinstance(item, dict):
+        return ""
+    return str(item.get("id") or "/".join(str(item[f]) for f in ("actor", "issue") if f in item))
+
+
+def _nesting(actors: list[tuple[str, dict[str, Any]]]) -> list[Found]:
+    """``within`` must name another actor, and following it must never come back (no cycles)."""
+    parent = {a["id"]: a.get("within") for _, a in actors if isinstance(a.get("id"), str)}
+    found: list[Found] = []
+    for path, a in actors:
+        me, within = a.get("id"), a.get("within")
+        if not isinstance(within, str) or not isinstance(me, str):
+            continue
+        if within == me:
+            found.append((f"{path}.within", f"actor {me!r} cannot be within itself"))
+            continue
+        chain: list[str] = [me]
+        at: Any = within
+        while isinstance(at, str) and at in parent and at not in chain:
+            chain.append(at)
+            at = parent[at]
+        if at == me:
+            found.append((f"{path}.within", f"'within' goes round in a cycle: {' → '.join([*chain, me])}"))
+    return found
+
+
+def _lowest(q: Any) -> float | None:
+    """The lowest value a quantity can take (its value, range or distribution), or None if malformed."""
+    if not isinstance(q, dict) or not _number(q.get("value")):
+        return None
+    lows = [q["value"]]
+    if _pair(q.get("range")):
+        lows.append(q["range"][0])
+    dist = q.get("dist")
+    if isinstance(dist, dict):
+        if dist.get("dist") == "normal":
+            sd, mean = dist.get("sd"), dist.get("mean")
+            lows.append(mean if _number(sd) and sd == 0 and _number(mean) else -math.inf)
+        else:
+            low = dist.get("low", 0.0)
+            lows.append(low if _number(low) else -math.inf)
+    return float(min(lows))
+
+
+def _weights(
+    raw: dict[str, Any], actors: list[tuple[str, dict[str, Any]]], issues: list[tuple[str, dict[str, Any]]]
+) -> list[Found]:
+    """Each issue needs an actor that always weighs on it: capability and salience above 0 on every draw."""
+    capability = {a.get("id"): _lowest(a.get("capability")) for _, a in actors}
+    weighed: dict[Any, bool] = {}
+    for _, s in _items(raw, "stances"):
+        cap, sal = capability.get(s.get("actor")), _lowest(s.get("salience"))
+        if cap is None or sal is None:
+            return []  # malformed numbers are reported elsewhere
+        weighed[s.get("issue")] = weighed.get(s.get("issue"), False) or (cap > 0 and sal > 0)
+    return [
+        (
+            path,
+            f"no actor weighs on issue {i.get('id')!r}: give at least one actor with a stance on it "
+            "a capability and a salience above 0 (their lowest values included)",
+        )
+        for path, i in issues
+        if weighed.get(i.get("id")) is False
+    ]
 
 
 UNIT_QUANTITIES = ("p_win", "discount_proposer", "discount_receiver", "precondition", "increment")

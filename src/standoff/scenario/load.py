@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from standoff.core import safeyaml
 from standoff.corpus.documents import Corpus, CorpusError, load_corpus
 from standoff.scenario.checks import check_scenario
 from standoff.scenario.model import Scenario
@@ -148,7 +149,9 @@ def _parse_yaml(text: str, name: str) -> dict[str, Any]:
             [Problem(name, "", "the file is empty; expected a YAML mapping with id, title, actors, issues, stances")]
         )
     try:
-        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        raw = safeyaml.load(text, _Loader)
+    except safeyaml.YamlRefused as exc:
+        raise ScenarioError([Problem(name, "", str(exc))]) from None
     except yaml.constructor.ConstructorError as exc:
         where = _mark(exc.problem_mark)
         problem = str(exc.problem)
@@ -160,6 +163,14 @@ def _parse_yaml(text: str, name: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError([Problem(name, _mark(mark), f"malformed YAML: {what}")]) from None
+    if raw is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    name, "", "the file holds no data; expected a YAML mapping with id, title, actors, issues, stances"
+                )
+            ]
+        )
     if not isinstance(raw, dict):
         raise ScenarioError([Problem(name, "", f"expected a YAML mapping at the top level, got {type(raw).__name__}")])
     return raw

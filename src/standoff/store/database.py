@@ -32,11 +32,16 @@ def default_url() -> str:
     if env:
         return env
     path = platformdirs.user_data_path("standoff", appauthor=False) / "ledger.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)  # the default location only: a given URL's directory must exist
     return sa.URL.create("sqlite", database=str(path)).render_as_string()
 
 
 def make_engine(url: str | sa.URL) -> sa.Engine:
-    """An engine for ``url``; for SQLite, the file's directory is created and WAL and locking set up."""
+    """An engine for ``url``; for SQLite, WAL and locking set up (the file's directory must exist).
+
+    Raises:
+        LedgerError: a SQLite file in a directory that does not exist.
+    """
     u = sa.make_url(url)
     if u.get_backend_name() != "sqlite":
         return sa.create_engine(u)
@@ -44,8 +49,12 @@ def make_engine(url: str | sa.URL) -> sa.Engine:
     kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_SECONDS}}
     if memory:
         kwargs["poolclass"] = StaticPool
-    else:
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+    elif not Path(u.database).parent.is_dir():  # type: ignore[arg-type]
+        from standoff.store.records import LedgerError
+
+        raise LedgerError(
+            f"the directory {Path(u.database).parent} does not exist; create it or give another database URL"  # type: ignore[arg-type]
+        )
     engine = sa.create_engine(u, **kwargs)
 
     @sa.event.listens_for(engine, "connect")

@@ -40,8 +40,14 @@ def serve(
             "Give a token (every request must then carry it as 'Authorization: Bearer TOKEN' or '?token=TOKEN'), "
             "or listen on 127.0.0.1."
         )
+    import logging
+
     import uvicorn
 
     from standoff.web.app import create_app
+    from standoff.web.security import RedactToken
 
-    uvicorn.run(create_app(token, scenarios=scenarios), host=host, port=port, log_level="info")
+    logging.getLogger("uvicorn.access").addFilter(RedactToken())
+    # the address listened on is a name the dashboard answers to; on every address (behind a token), any name
+    hosts = ["*"] if host in ("0.0.0.0", "::", "") else [host]
+    uvicorn.run(create_app(token, scenarios=scenarios, hosts=hosts), host=host, port=port, log_level="info")

@@ -29,11 +29,12 @@ from starlette.exceptions import HTTPException
 from standoff.core.version import __version__
 from standoff.engines import available, issue_engines
 from standoff.engines.base import describe
+from standoff.experiments.montecarlo import MemoryBudgetError
 from standoff.presentation import figures as plots
 from standoff.scenario import ScenarioError
 from standoff.web.assets import STATIC, TEMPLATES, plotly_bundle, plotly_js_path, template_globals
 from standoff.web.panels import PANELS, FigureBlock, PanelContext, advice_actor
-from standoff.web.security import BodyLimit, TokenGate
+from standoff.web.security import LOOPBACK_HOSTS, BodyLimit, SiteGuard, TokenGate
 from standoff.web.state import MAX_DRAWS, MAX_UPLOAD, Job, Library, NotFound
 from standoff.web.views import (
     document_data,
@@ -138,9 +139,21 @@ Draws = Annotated[
 Seed = Annotated[int, Query(ge=0, le=MAX_SEED, description="Seed of the draws.")]
 Name = Annotated[str, PathParam(max_length=200, description="A scenario name from /api/scenarios.")]
 FigureKind = Literal["overview", "coverage", "map", "summary", "rounds", "distribution"]
+#: The bargaining engines a request may name (listed in the schema, so that requests it allows are accepted).
+BARGAINING = sorted(s.name for s in available("bargaining"))
+EngineList = Annotated[
+    list[str] | None,
+    Query(max_length=20, description="Engines to keep", json_schema_extra={"items": {"enum": BARGAINING}}),
+]
+EngineName = Annotated[str, Query(max_length=64, json_schema_extra={"enum": BARGAINING})]
 
 
-def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | None = None) -> FastAPI:
+def create_app(
+    token: str | None = None,
+    *,
+    scenarios: Sequence[str | Path] | None = None,
+    hosts: Sequence[str] | None = None,
+) -> FastAPI:
     """The dashboard and JSON API.
 
     Args:
@@ -148,6 +161,8 @@ def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | No
             or ``?token=``), or gets 401.
         scenarios: the scenarios to offer, as built-in names or paths (default:
             every built-in scenario). Uploads are added while the app runs.
+        hosts: host names the app answers to besides the loopback names (``"*"``: any);
+            other ``Host`` headers get 400 (DNS rebinding).
     """
     library = Library(scenarios)
 
@@ -172,6 +187,7 @@ def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | No
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     if token:
         app.add_middleware(TokenGate, token=token)
+    app.add_middleware(SiteGuard, hosts=[*LOOPBACK_HOSTS, *(hosts or ())])
 
     def api_only(request: Request) -> bool:
         return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
@@ -208,6 +224,12 @@ def create_app(token: str | None = None, *, scenarios: Sequence[str | Path] | No
             return SafeJSONResponse({"detail": errors}, 422)
         lines = [f"{'.'.join(str(x) for x in e['loc'][1:]) or 'request'}: {e['msg']}" for e in errors]
         return page(request, "error.html", 422, title="Bad request", message="; ".join(lines))
+
+    @app.exception_handler(MemoryBudgetError)
+    async def too_large(request: Request, exc: MemoryBudgetError) -> Response:
+        if api_only(request):
+            return SafeJSONResponse({"detail": str(exc)}, 422)
+        return page(request, "error.html", 422, title="Too large to run", message=str(exc))
 
     @app.exception_handler(ScenarioError)
     async def broken(request: Request, exc: ScenarioError) -> Response:
@@ -260,6 +282,10 @@ def _api(library: Library) -> APIRouter:
         **codes,
         202: {"model": Pending, "description": "Monte Carlo run in progress; ask again"},
     }
+    uploads: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorOut, "description": "Malformed multipart body"},
+        413: {"model": ErrorOut, "description": "The file is larger than the limit"},
+    }
 
     @api.get("/scenarios", response_model=ScenarioList, summary="Scenarios on offer")
     def scenarios() -> dict[str, Any]:
@@ -293,7 +319,7 @@ def _api(library: Library) -> APIRouter:
         name: Name,
         draws: Draws = None,
         seed: Seed = 0,
-        engine: Annotated[list[str] | None, Query(max_length=20, description="Engines to keep")] = None,
+        engine: EngineList = None,
     ) -> Any:
         chosen = _engines(engine)
         if draws is None:
@@ -341,7 +367,7 @@ def _api(library: Library) -> APIRouter:
         issue: Annotated[str | None, Query(max_length=200, description="Required for per-issue figures")] = None,
         draws: Draws = None,
         seed: Seed = 0,
-        engine: Annotated[str, Query(max_length=64)] = "expected_utility",
+        engine: EngineName = "expected_utility",
     ) -> Any:
         loaded = library.get(name)
         f = library.forecast(name)
@@ -390,12 +416,17 @@ def _api(library: Library) -> APIRouter:
     def engines() -> list[dict[str, Any]]:
         return [describe(s) for s in available()]
 
-    @api.post("/validate", response_model=Validation, summary="Check a scenario file (nothing is kept)")
+    @api.post(
+        "/validate", response_model=Validation, responses=uploads, summary="Check a scenario file (nothing is kept)"
+    )
     async def validate(file: Annotated[UploadFile, File(description="A scenario YAML file")]) -> dict[str, Any]:
         return await _check(library, file, keep=False)
 
     @api.post(
-        "/upload", response_model=Validation, summary="Check a scenario file and, if valid, offer it as a scenario"
+        "/upload",
+        response_model=Validation,
+        responses=uploads,
+        summary="Check a scenario file and, if valid, offer it as a scenario",
     )
     async def upload(file: Annotated[UploadFile, File(description="A scenario YAML file")]) -> dict[str, Any]:
         return await _check(library, file, keep=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from standoff.core import safeyaml
 from standoff.experiments.forecast import Forecast, forecast
 from standoff.presentation.figures import MonteCarlo, monte_carlo
 from standoff.scenario import LoadedScenario, Problem, ScenarioError, builtin_scenarios, load_scenario
@@ -35,7 +36,7 @@ MAX_UPLOADS = 32
 #: Monte Carlo draws behind the dashboard's advice (common to every move).
 ADVICE_DRAWS = 64
 #: YAML nodes an upload may expand to (aliases counted at every use).
-MAX_NODES = 200_000
+MAX_NODES = safeyaml.MAX_NODES
 
 
 class NotFound(KeyError):
@@ -297,25 +298,22 @@ def parse_upload(data: bytes, file: str) -> LoadedScenario:
         text = None  # the loader reports it
     if text is not None:
         _precheck(text, file)
-    try:
-        with tempfile.TemporaryDirectory(prefix="standoff-upload-") as empty:  # nothing to read beside an upload
-            return parse_scenario(data, name=file, base=Path(empty))
-    except RecursionError:
-        raise ScenarioError([Problem(file, "", "the YAML is nested too deeply to read")]) from None
+    with tempfile.TemporaryDirectory(prefix="standoff-upload-") as empty:  # nothing to read beside an upload
+        loaded = parse_scenario(data, name=file, base=Path(empty))
+    from standoff.experiments.questions import unknown_engines  # the engines check the questions' sources
+
+    unknown = unknown_engines(loaded.scenario)
+    if unknown:
+        raise ScenarioError([Problem(file, path, message) for path, message in unknown])
+    return loaded
 
 
 def _precheck(text: str, file: str) -> None:
-    """Refuse uploads that expand to huge documents, or that name corpus files on this machine."""
+    """Refuse uploads that name corpus files on this machine (the loader refuses deep or huge YAML)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return  # the loader reports malformed YAML with its position
-    if root is None:
-        return
-    if _expanded_size(root) > MAX_NODES:
-        raise ScenarioError(
-            [Problem(file, "", f"the YAML expands to more than {MAX_NODES:,} values (through anchors and aliases)")]
-        )
+        root = safeyaml.check(text)
+    except (yaml.YAMLError, safeyaml.YamlRefused):
+        return  # the loader reports it, with its position
     if not isinstance(root, yaml.MappingNode):
         return
     for key, value in root.value:
@@ -332,31 +330,3 @@ def _precheck(text: str, file: str) -> None:
             ]
             if bad:
                 raise ScenarioError(bad)
-
-
-def _expanded_size(root: yaml.Node) -> int:
-    """Number of nodes the document has once every alias is expanded (memoised; a cycle counts as too many)."""
-
-    def children(node: yaml.Node) -> list[yaml.Node]:
-        if isinstance(node, yaml.SequenceNode):
-            return list(node.value)
-        if isinstance(node, yaml.MappingNode):
-            return [n for pair in node.value for n in pair]
-        return []
-
-    size: dict[int, int] = {}
-    on_path = {id(root)}
-    stack = [(root, iter(children(root)))]
-    while stack:
-        node, todo = stack[-1]
-        child = next(todo, None)
-        if child is None:
-            size[id(node)] = min(1 + sum(size[id(c)] for c in children(node)), MAX_NODES + 1)
-            on_path.discard(id(node))
-            stack.pop()
-        elif id(child) in on_path:
-            return MAX_NODES + 1
-        elif id(child) not in size:
-            on_path.add(id(child))
-            stack.append((child, iter(children(child))))
-    return size[id(root)]
