@@ -501,14 +501,14 @@ def run_exchange(
 # static data (``cand``) and its state (``state``) are tuples of arrays:
 #
 #   cand  = (actor, supply, s_sup, s_dem, w_sup, W_sup, x_dem, x_start)
-#   state = (x_sup, move, vote, history, hist_nonneg, hist_nonpos, gain, valid, fresh)
+#   state = (x_sup, move, vote, history, hist_nonneg, hist_nonpos, gain, valid)
 #
 # per side ``(K, 2)`` (the last three: ``(K,)``). Side ``s`` supplies
 # ``supply[k, s]`` and demands ``supply[k, 1 - s]``; ``x_sup`` is its current
 # position on its supply issue (``x_start`` at the round's start), ``x_dem``
 # its position on its demand issue, ``vote = x_sup + move``; ``history`` and
 # ``hist_*`` hold the sum and signs of the moves assigned to it earlier in the
-# round (rule 5); ``fresh``: the gain was recomputed since the last sort.
+# round (rule 5).
 
 _jit = njit(cache=True, nogil=True, error_model="numpy")
 _inline = njit(cache=True, nogil=True, error_model="numpy", inline="always")  # small or once-a-step helpers
@@ -568,7 +568,7 @@ def _calculate(
     all ``j`` sides'. Returns the number of at-target events and -1, or the side whose coins
     ran out."""
     actor, supply, ss, sd, ws, Ws, xd, x0s = cand
-    xs, move, y, history, nonneg, nonpos, gain, valid, fresh = state
+    xs, move, y, history, nonneg, nonpos, gain, valid = state
     for k in ks:  # 3. equal gain, i demands p and supplies q
         x_iq, x_jp, x_ip, x_jq = xs[k, 0], xs[k, 1], xd[k, 0], xd[k, 1]
         s_iq, s_jp, s_ip, s_jq = ss[k, 0], ss[k, 1], sd[k, 0], sd[k, 1]
@@ -588,7 +588,6 @@ def _calculate(
         move[k, 1] = -m_j if x_jp > x_ip else m_j
         g = abs(dq * s_iq - dp * s_ip)
         gain[k] = g if math.isfinite(g) else 0.0
-        fresh[k] = True
         ok[k] = (
             _move_ok(move[k, 0], x_iq, history[k, 0], nonneg[k, 0], nonpos[k, 0])
             and _move_ok(move[k, 1], x_jp, history[k, 1], nonneg[k, 1], nonpos[k, 1])
@@ -692,74 +691,110 @@ def _weighted_sums(w: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray
 
 
 @_inline
-def _sort(lst: IntArray, L: int, gain: FloatArray, fresh: BoolArray, tol: float, work: tuple) -> int:
-    """Rule 6: sort the list ``lst[:L]`` in place by gain, highest first, stably; gains within
-    ``tol`` of the next (chained) form a cluster that keeps its list order. Returns the size of
-    the first cluster.
+def _before(g_a: float, pos_a: int, g_b: float, pos_b: int) -> bool:
+    """Whether entry ``a`` precedes ``b`` in rule 6's stable sort: higher gain, then earlier in the list."""
+    return g_a > g_b or (g_a == g_b and pos_a < pos_b)
 
-    The list is mostly sorted already: its entries split into a run of non-increasing gains
-    and the rest (gains recomputed since the last sort, ``fresh``, and entries out of order),
-    which are sorted and merged in, equal gains by list position as a stable sort has them.
-    """
-    run, rest, merged, keys, order, sorted_lst = work
-    n_run = n_rest = 0
-    last = np.inf
-    for i in range(L):
-        k = lst[i]
-        if fresh[k] or gain[k] > last:
-            rest[n_rest] = i
-            n_rest += 1
-        else:
-            run[n_run] = i
-            n_run += 1
-            last = gain[k]
-        fresh[k] = False
-    for j in range(n_rest):
-        keys[j] = -gain[lst[rest[j]]]
-    if n_rest > _SHORT:
-        order[:n_rest] = np.argsort(keys[:n_rest], kind="mergesort")
-    else:  # stable insertion sort
-        for j in range(n_rest):
+
+@_jit
+def _sort_entries(g: FloatArray, pos: IntArray, n: int, tmp_g: FloatArray, tmp_pos: IntArray) -> None:
+    """Sort the entries ``(g, pos)[:n]`` in place by :func:`_before` (insertion sorts of
+    ``_SHORT`` entries, then bottom-up merges through ``tmp``; nothing is allocated)."""
+    for lo in range(0, n, _SHORT):
+        hi = min(lo + _SHORT, n)
+        for j in range(lo + 1, hi):
+            gj, pj = g[j], pos[j]
             t = j
-            while t > 0 and keys[order[t - 1]] > keys[j]:
-                order[t] = order[t - 1]
+            while t > lo and _before(gj, pj, g[t - 1], pos[t - 1]):
+                g[t], pos[t] = g[t - 1], pos[t - 1]
                 t -= 1
-            order[t] = j
+            g[t], pos[t] = gj, pj
+    width = _SHORT
+    in_tmp = False
+    while width < n:
+        src_g, src_p = (tmp_g, tmp_pos) if in_tmp else (g, pos)
+        dst_g, dst_p = (g, pos) if in_tmp else (tmp_g, tmp_pos)
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            a, b = lo, mid
+            for t in range(lo, hi):
+                if b >= hi or (a < mid and _before(src_g[a], src_p[a], src_g[b], src_p[b])):
+                    dst_g[t], dst_p[t] = src_g[a], src_p[a]
+                    a += 1
+                else:
+                    dst_g[t], dst_p[t] = src_g[b], src_p[b]
+                    b += 1
+        in_tmp = not in_tmp
+        width *= 2
+    if in_tmp:
+        g[:n] = tmp_g[:n]
+        pos[:n] = tmp_pos[:n]
+
+
+@_jit
+def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int]:
+    """Rule 6: the list's entries sorted into ``dst`` by gain, highest first, stably; gains
+    within ``tol`` of the next (chained) form a cluster that keeps its list order.
+
+    The entries are ``(gain, position in src)``: ``work``'s run (non-increasing gains in list
+    order, as the last sort left them) and rest (gains recomputed since, and entries out of
+    order), which is sorted and merged in, equal gains by list position as a stable sort has
+    them. Returns the number of entries and the size of the first cluster.
+    """
+    run_g, run_pos, rest_g, rest_pos, tmp_g, tmp_pos, merged = work
+    _sort_entries(rest_g, rest_pos, n_rest, tmp_g, tmp_pos)
+    L = n_run + n_rest
     a = b = 0
-    for t in range(L):
-        if b < n_rest:
-            i = rest[order[b]]
-            take_run = a < n_run and (
-                gain[lst[run[a]]] > gain[lst[i]] or (gain[lst[run[a]]] == gain[lst[i]] and run[a] < i)
-            )
-        else:
-            take_run = True
-        if take_run:
-            merged[t] = run[a]
-            a += 1
-        else:
-            merged[t] = i
-            b += 1
     first = 0
     start = 0
-    for t in range(1, L + 1):
-        if t == L or gain[lst[merged[t - 1]]] - gain[lst[merged[t]]] > tol:
-            if t - start > _SHORT:  # a cluster, in list order
+    last = np.inf
+    for t in range(L + 1):
+        if t < L:
+            if b >= n_rest or (a < n_run and _before(run_g[a], run_pos[a], rest_g[b], rest_pos[b])):
+                g, i = run_g[a], run_pos[a]
+                a += 1
+            else:
+                g, i = rest_g[b], rest_pos[b]
+                b += 1
+        if t == L or last - g > tol:  # the cluster [start, t) ends: in list order
+            if t - start > _SHORT:
                 merged[start:t].sort()
             else:
                 for j in range(start + 1, t):
-                    i = merged[j]
-                    while j > start and merged[j - 1] > i:
-                        merged[j] = merged[j - 1]
-                        j -= 1
-                    merged[j] = i
+                    i_j = merged[j]
+                    u = j
+                    while u > start and merged[u - 1] > i_j:
+                        merged[u] = merged[u - 1]
+                        u -= 1
+                    merged[u] = i_j
             if start == 0:
                 first = t
             start = t
+        if t < L:
+            merged[t] = i
+            last = g
     for t in range(L):
-        sorted_lst[t] = lst[merged[t]]
-    lst[:L] = sorted_lst[:L]
-    return first
+        dst[t] = src[merged[t]]
+    return L, first
+
+
+@_jit
+def _file(src: IntArray, lo: int, L: int, gain: FloatArray, work: tuple) -> tuple[int, int]:
+    """File the list entries ``src[lo:L]`` for :func:`_merge`: in the run if they continue it
+    (non-increasing gains, as the last sort left them), else in the rest. Returns both sizes."""
+    run_g, run_pos, rest_g, rest_pos = work[0], work[1], work[2], work[3]
+    n_run = n_rest = 0
+    last = np.inf
+    for i in range(lo, L):
+        g = gain[src[i]]
+        if g <= last:
+            last = run_g[n_run] = g
+            run_pos[n_run] = i
+            n_run += 1
+        else:
+            rest_g[n_rest], rest_pos[n_rest] = g, i
+            n_rest += 1
+    return n_run, n_rest
 
 
 @_inline
@@ -785,9 +820,9 @@ def _write_updates(
 @_inline
 def _pass(
     r: int,
-    lst: IntArray,
+    src: IntArray,
+    lo: int,
     L: int,
-    alive: BoolArray,
     cand: tuple,
     state: tuple,
     T: FloatArray,
@@ -798,46 +833,61 @@ def _pass(
     d: int,
     pointer: IntArray,
     work: tuple,
-) -> tuple[int, int]:
-    """Rule 7 after realising candidate ``r``: drop the list's invalid entries; recompute the
-    touched ones in list order, in batches (an entry's ``t``-th listing in batch ``t``). Returns
-    the at-target events and -1, or the phase (``1 + 2 t + side``) whose coins ran out."""
+    order_work: tuple,
+) -> tuple[int, int, int, int]:
+    """Rule 7 after realising candidate ``r``: drop the invalid entries of the list ``src[lo:L]``;
+    recompute the touched ones in list order, in batches (an entry's ``t``-th listing in batch
+    ``t``); file the others, and the touched ones still valid, for the next sort (:func:`_keep`).
+    Returns the run and rest sizes, the at-target events and -1, or the phase
+    (``1 + 2 t + side``) whose coins ran out."""
     actor, supply = cand[0], cand[1]
-    xs, move, y, history, nonneg, nonpos, _, valid, _ = state
-    todo, repeat, seen, batch, slots, ok = work
+    xs, move, y, history, nonneg, nonpos, gain, valid = state
+    todo, repeat, seen, batch, slots, ok, kept = work
+    run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
-    n_todo = 0
+    n_todo = n_run = n_rest = 0
     repeats = 0
-    for i in range(L):
-        k = lst[i]
-        alive[i] = alive[i] and valid[k]
-        if not alive[i]:
+    last = np.inf
+    for i in range(lo, L):
+        k = src[i]
+        if not valid[k]:
             continue
-        touched = False  # shares an (actor, supplied issue) or an (actor, demanded issue) with r
-        for s in range(2):
-            a, sup, dem = actor[k, s], supply[k, s], supply[k, 1 - s]
-            touched |= (a == a0 and (sup == q0 or dem == q1)) or (a == a1 and (sup == q1 or dem == q0))
+        # touched: shares an (actor, supplied issue) or an (actor, demanded issue) with r
+        b0, b1, e0, e1 = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+        touched = (
+            (b0 == a0 and (e0 == q0 or e1 == q1))
+            or (b0 == a1 and (e0 == q1 or e1 == q0))
+            or (b1 == a0 and (e1 == q0 or e0 == q1))
+            or (b1 == a1 and (e1 == q1 or e0 == q0))
+        )
         if touched:
             todo[n_todo] = i
             repeat[n_todo] = seen[k]
             seen[k] += 1
             repeats = max(repeats, seen[k])
             n_todo += 1
+        elif gain[k] <= last:  # the run of non-increasing gains, as the last sort left them
+            last = run_g[n_run] = gain[k]
+            run_pos[n_run] = i
+            n_run += 1
+        else:
+            rest_g[n_rest], rest_pos[n_rest] = gain[k], i
+            n_rest += 1
     for c in range(n_todo):
-        seen[lst[todo[c]]] = 0
+        seen[src[todo[c]]] = 0
+        kept[c] = True
     events = 0
     for t in range(repeats):
         y_r = (y[r, 0], y[r, 1])
         nb = 0
         for c in range(n_todo):
-            i = todo[c]
-            k = lst[i]
+            k = src[todo[c]]
             if repeat[c] != t:
                 continue
             if not valid[k]:
-                alive[i] = False
+                kept[c] = False
                 continue
-            batch[nb] = i
+            batch[nb] = c
             slots[nb] = k
             nb += 1
             for s in range(2):  # a side whose position moved keeps its move in its history
@@ -853,10 +903,14 @@ def _pass(
         found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok)
         events += found
         if side >= 0:
-            return events, 1 + 2 * t + side
+            return n_run, n_rest, events, 1 + 2 * t + side
         for c in range(nb):
-            alive[batch[c]] = valid[slots[c]]
-    return events, -1
+            kept[batch[c]] = valid[slots[c]]
+    for c in range(n_todo):
+        if kept[c]:
+            rest_g[n_rest], rest_pos[n_rest] = gain[src[todo[c]]], todo[c]
+            n_rest += 1
+    return n_run, n_rest, events, -1
 
 
 @_jit
@@ -917,9 +971,8 @@ def _round(
         np.zeros((K, 2), dtype=np.bool_),
         np.zeros(K),
         np.zeros(K, dtype=np.bool_),
-        np.zeros(K, dtype=np.bool_),
     )
-    xs, move, y, _, _, _, gain, valid, fresh = state
+    xs, move, y, _, _, _, gain, valid = state
     # 7. updates: T[demanding actor, issue, actor] and their weighted offset of the forecast
     T = np.full((n, m, n), np.nan)
     Uoff = np.zeros((n, m))
@@ -930,10 +983,12 @@ def _round(
         np.empty(K + 1, dtype=np.int64),
         np.empty(K + 1, dtype=np.int64),
         np.zeros(K, dtype=np.bool_),
+        np.empty(K + 1, dtype=np.bool_),
     )
     order_work = (
+        np.empty(K + 1),
         np.empty(K + 1, dtype=np.int64),
-        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1),
         np.empty(K + 1, dtype=np.int64),
         np.empty(K + 1),
         np.empty(K + 1, dtype=np.int64),
@@ -948,34 +1003,34 @@ def _round(
     if side >= 0:
         return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, -1, side
 
-    # 6. the list: entries (candidates) in list order, one more slot for an entry appended on a tie
-    lst = np.empty(K + 1, dtype=np.int64)
-    lst[:K] = np.arange(K)
-    alive = np.ones(K + 1, dtype=np.bool_)
-    L = K
+    # 6. the list: entries (candidates) in list order, sorted from src into dst at each step;
+    # one more slot for an entry appended on a tie
+    src = np.arange(K + 1)
+    dst = np.empty(K + 1, dtype=np.int64)
+    rest_g, rest_pos = order_work[2], order_work[3]
+    for k in range(K):
+        rest_g[k], rest_pos[k] = gain[k], k
+    L, first = _merge(src, dst, 0, K, tol, order_work)
+    src, dst = dst, src
     n_real = 0
     step = 0
     while L > 0:
-        first = _sort(lst, L, gain, fresh, tol, order_work)
         tie = first > 1
         chosen = 0
         if tie:
             ties += 1
             stuck = tie_policy == _NEVER  # invalid heads forever: none is realised, the cluster stays
             for i in range(first):
-                stuck &= not valid[lst[i]]
+                stuck &= not valid[src[i]]
             if stuck:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _STUCK, step, 0
             chosen = _flip(tie_policy, tie_coins, d, pointers[_TIE])
             if chosen < 0:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TIE, step, 0
-        r = lst[chosen]
-        alive[:L] = True
-        alive[chosen] = False
+        r = src[chosen]
+        lo = 1 + chosen  # the head leaves the list, and the runner-up if realised
         if tie:  # the head goes to the end of the list; or the runner-up is listed once more
-            alive[0] = False
-            lst[L] = lst[1 - chosen]
-            alive[L] = True
+            src[L] = src[1 - chosen]
             L += 1
         if valid[r]:
             if n_real == realised.shape[0]:
@@ -985,18 +1040,17 @@ def _round(
             records[n_real] = (xs[r, 0], xs[r, 1], move[r, 0], move[r, 1], y[r, 0], y[r, 1], gain[r])
             n_real += 1
             _write_updates(r, cand, state, x, w, T, Uoff)
-            found, phase = _pass(
-                r, lst, L, alive, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work
-            )
+            n_run, n_rest, found, phase = _pass(
+                r, src, lo, L, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work,
+                order_work,
+            )  # fmt: skip
             events += found
             if phase >= 0:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, phase
-        kept = 0
-        for i in range(L):
-            if alive[i]:
-                lst[kept] = lst[i]
-                kept += 1
-        L = kept
+        else:
+            n_run, n_rest = _file(src, lo, L, gain, order_work)
+        L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
+        src, dst = dst, src
         step += 1
     return actor, supply, realised[:n_real], records[:n_real], y, ties, events, -1, 0, 0
 
