@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
@@ -110,6 +110,16 @@ class BargainingResult:
     trajectory: FloatArray | None = None
     forecast_by_round: FloatArray | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+def kernel_array(a: ArrayLike, dtype: DTypeLike = np.float64) -> NDArray[Any]:
+    """``a`` as the compiled kernels take it: C-contiguous, writeable, of ``dtype``.
+
+    The array itself when it already is (no copy); otherwise (Fortran order, a
+    strided view, read-only, another dtype) a copy, so that every kernel is
+    compiled for one layout only.
+    """
+    return np.require(a, dtype=dtype, requirements=["C_CONTIGUOUS", "WRITEABLE"])
 
 
 def apply_veto(outcome: FloatArray, status_quo: FloatArray, veto: FloatArray) -> FloatArray:

@@ -146,7 +146,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
+from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto, kernel_array
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -370,7 +370,7 @@ def _coins(kind: str, draws: ArrayLike | None, D: int) -> FloatArray:
         c = c[None]
     elif c.ndim != 2 or c.shape[0] != D:
         raise ValueError(f"{kind}_draws must have shape (T,) or ({D}, T), got {np.shape(draws)}")
-    return np.ascontiguousarray(c)
+    return kernel_array(c)
 
 
 def run_exchange(
@@ -413,9 +413,9 @@ def run_exchange(
     D, n, m = problem.position.shape
     low = problem.scale[:, 0]
     step = _SPAN / (problem.scale[:, 1] - problem.scale[:, 0])
-    present = np.ascontiguousarray(problem.present, dtype=bool)
-    x = np.ascontiguousarray((problem.position - low) * step * present)
-    sal = np.ascontiguousarray(problem.salience * present)
+    present = kernel_array(problem.present, bool)
+    x = kernel_array((problem.position - low) * step * present)
+    sal = kernel_array(problem.salience * present)
     pwr = problem.power * present
     if at_target not in ("pass", "cut"):
         raise ValueError(f"at_target must be 'pass' or 'cut', got {at_target!r}")
@@ -425,7 +425,7 @@ def run_exchange(
     target_coins = _coins("target", target_draws, D)
     tie_policy = _NEVER if tie_draws is None else _COINS
     target_policy = _COINS if target_draws is not None else _ALWAYS if at_target == "cut" else _NEVER
-    w = np.ascontiguousarray(sal * pwr)
+    w = kernel_array(sal * pwr)
     positions, voting, ties, target_events, used, short, ints, floats = _simulate(
         x,
         sal,

@@ -90,7 +90,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto
+from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, FloatArray, apply_veto, kernel_array
 from standoff.engines.baselines import weighted_mean, weighted_median
 from standoff.engines.registry import register
 
@@ -385,7 +385,7 @@ def eu_round(
         raise ValueError(f"unknown p_reading {cfg.p_reading!r}; expected 'scholz' or 'pairwise'")
     if cfg.offer_rank not in ("smallest_move", "scholz"):
         raise ValueError(f"unknown offer_rank {cfg.offer_rank!r}; expected 'smallest_move' or 'scholz'")
-    x = np.ascontiguousarray(x, dtype=float)
+    x = kernel_array(x)
     n_draws, n = x.shape
     if mu is None:
         w = c * s
@@ -402,9 +402,9 @@ def eu_round(
     }
     _round(
         x,
-        np.ascontiguousarray(s, dtype=float),
-        np.ascontiguousarray(c, dtype=float),
-        np.ascontiguousarray(mu),
+        kernel_array(s),
+        kernel_array(c),
+        kernel_array(mu),
         float(span),
         float(cfg.q),
         float(cfg.t),

@@ -104,7 +104,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
-from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto
+from standoff.engines.base import BargainingProblem, BargainingResult, EngineSpec, apply_veto, kernel_array
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -226,9 +226,9 @@ def _prepare(
     capability: ArrayLike, position: ArrayLike, salience: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Validate and convert inputs to ``(D, n)``, ``(D, n, K)``, ``(D, n, K)`` float arrays."""
-    c = np.array(capability, dtype=float, ndmin=2)
-    x = np.array(position, dtype=float)
-    s = np.array(salience, dtype=float)
+    c = kernel_array(np.atleast_2d(capability))
+    x = kernel_array(position)
+    s = kernel_array(salience)
     if x.ndim != 3 or s.shape != x.shape:
         raise ValueError(f"position and salience must both be (D, n, K); got {x.shape} and {s.shape}")
     if c.shape != x.shape[:2]:
