@@ -46,8 +46,9 @@ A round
          = dp |s_ip s_jq - s_iq s_jp| / (s_iq + s_jq).                    (3)
 
    Voting positions ``y = x + m``, each move signed toward the partner.
-4. *The demander's position bounds the forecast.* For side ``S`` (``i``, then
-   ``j``) with partner ``O``, the forecast of ``S``'s supply issue is
+4. *The demander's position bounds the forecast.* For side ``S`` (first the
+   side with the larger ratio of demand to supply salience, then the other;
+   see "Departures") with partner ``O``, the forecast of ``S``'s supply issue is
    recomputed with ``S`` at ``x_S`` (``O_0``) and at ``y_S`` (``O_1``), from the
    round's start positions overridden by the "updates" (rule 7) recorded for
    ``O`` on that issue. If ``O``'s position ``x_O`` lies strictly between
@@ -107,6 +108,14 @@ Departures and choices
   Events are numbered per draw in the order the engine meets them: within one
   batch of recomputations, all ``i`` sides in list order, then all ``j``
   sides (decide goes candidate by candidate).
+* *Order of the sides* (rule 4). decide bounds ``i`` first, then ``j``; as
+  ``i`` is the side that demands the issue listed first, its results depend
+  on the order of the issues when both sides are bounded (by up to 0.67
+  points on three actors and four issues). Here the side with the larger
+  ``s_demand / s_supply`` goes first (``i`` on equality), which does not
+  depend on that order; decide's reference output is still reproduced. The
+  at-target events (and their coins) are met before any side is bounded, in
+  decide's order, as whether a side is on target does not depend on moves.
 * *Updates* (rule 7) are kept per (demanding actor, issue): every candidate
   still in the list in which that actor demands that issue has seen the same
   records, so this equals decide's per-candidate records, except when a
@@ -518,6 +527,9 @@ _inline = njit(cache=True, nogil=True, error_model="numpy", inline="always")  # 
 _NEVER, _ALWAYS, _COINS = 0, 1, 2
 #: Kinds of coins (``DrawsExhausted``), and a round that would never end.
 _TIE, _TARGET, _STUCK = 0, 1, 2
+#: Rule 4's verdict on a side: bound its move if its forecast passes the partner; already on
+#: the partner: cut the move to nothing, or let it pass.
+_CHECK, _CUT, _PASS = 0, 1, 2
 #: Sorts of at most this many entries are insertion sorts.
 _SHORT = 16
 
@@ -550,6 +562,19 @@ def _move_ok(move: float, x: float, history: float, hist_nonneg: bool, hist_nonp
     )
 
 
+@_inline
+def _forecast_at(k: int, s: int, at: float, cand: tuple, T: FloatArray, Uoff: FloatArray, S0: FloatArray) -> float:
+    """Rule 4: the forecast of side ``s``'s supply issue with ``s`` at ``at``, from the round's
+    start positions overridden by the updates recorded for its partner on that issue."""
+    actor, supply, ws, Ws, x0s = cand[0], cand[1], cand[4], cand[5], cand[7]
+    o = 1 - s
+    issue = supply[k, s]
+    upd = T[actor[k, o], issue, actor[k, s]]
+    wS = ws[k, s]
+    base = S0[issue] + Uoff[actor[k, o], issue] - wS * (x0s[k, s] if math.isnan(upd) else upd)
+    return (base + wS * at) / Ws[k, s]
+
+
 @_jit
 def _calculate(
     ks: IntArray,
@@ -563,6 +588,7 @@ def _calculate(
     d: int,
     pointer: IntArray,
     ok: BoolArray,
+    verdict: NDArray[np.int8],
 ) -> tuple[int, int]:
     """Rules 3-5 for the candidates ``ks``: all ``i`` sides' bounds (rule 4) in order, then
     all ``j`` sides'. Returns the number of at-target events and -1, or the side whose coins
@@ -593,34 +619,45 @@ def _calculate(
             and _move_ok(move[k, 1], x_jp, history[k, 1], nonneg[k, 1], nonpos[k, 1])
             and g >= MIN_GAIN
         )
+    # 4. side S's forecast with S at x_S (nbs0) and at y_S (nbs1). Whether nbs0 is already on the
+    # partner does not depend on the moves: those events are met (and their coins used) first,
+    # all i sides in list order, then all j sides; then each candidate's sides are bounded in turn.
     events = 0
-    for s in range(2):  # 4. side s's forecast, with s at x_S (nbs0) and at y_S (nbs1)
-        o = 1 - s
+    for s in range(2):
         for k in ks:
+            verdict[k, s] = _CHECK
             if not ok[k]:
                 continue
-            issue = supply[k, s]
-            upd = T[actor[k, o], issue, actor[k, s]]
-            has = not math.isnan(upd)
-            Uo = Uoff[actor[k, o], issue]
-            W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
-            base = S0[issue] + Uo - wS * (upd if has else x0)
-            nbs0 = (base + wS * xs[k, s]) / W
-            nbs1 = (base + wS * (xs[k, s] + move[k, s])) / W
-            target = xd[k, o]
-            on_target = abs(target - nbs0) <= _AT_TARGET
-            if on_target:
+            if abs(xd[k, 1 - s] - _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)) <= _AT_TARGET:
                 events += 1
                 cut = _flip(policy, coins, d, pointer)
                 if cut < 0:
                     return events, s
-                if not cut:
-                    continue
-            elif not (target - nbs0) * (target - nbs1) < 0:
+                verdict[k, s] = _CUT if cut else _PASS
+    for k in ks:
+        if not ok[k]:
+            continue
+        # the side with the larger demand / supply salience ratio first (i on equality), so that
+        # the order of the sides, and the result, do not depend on the order of the issues
+        first = 0 if sd[k, 0] * ss[k, 1] >= sd[k, 1] * ss[k, 0] else 1
+        for phase in range(2):
+            s = first if phase == 0 else 1 - first
+            o = 1 - s
+            if verdict[k, s] == _PASS:
                 continue
+            target = xd[k, o]
+            if verdict[k, s] == _CHECK:
+                nbs0 = _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)
+                nbs1 = _forecast_at(k, s, xs[k, s] + move[k, s], cand, T, Uoff, S0)
+                if not (target - nbs0) * (target - nbs1) < 0:
+                    continue
             # cut the move so that the forecast lands on the partner (on target: to nothing)
-            numerator = S0[issue] + Uo if has else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
-            delta = 0.0 if on_target else abs((target * W - numerator) / wS)
+            issue = supply[k, s]
+            upd = T[actor[k, o], issue, actor[k, s]]
+            Uo = Uoff[actor[k, o], issue]
+            W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
+            numerator = S0[issue] + Uo if not math.isnan(upd) else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
+            delta = 0.0 if verdict[k, s] == _CUT else abs((target * W - numerator) / wS)
             d_s = delta * wS / W
             d_o = d_s * (ss[k, s] + sd[k, o]) / (sd[k, s] + ss[k, o])
             m_o = abs(d_o * Ws[k, o] / ws[k, o])
@@ -842,7 +879,7 @@ def _pass(
     (``1 + 2 t + side``) whose coins ran out."""
     actor, supply = cand[0], cand[1]
     xs, move, y, history, nonneg, nonpos, gain, valid = state
-    todo, repeat, seen, batch, slots, ok, kept = work
+    todo, repeat, seen, batch, slots, ok, kept, verdict = work
     run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
     n_todo = n_run = n_rest = 0
@@ -900,7 +937,7 @@ def _pass(
                 history[k, s] += move[k, s]
                 nonneg[k, s] |= move[k, s] >= 0
                 nonpos[k, s] |= move[k, s] <= 0
-        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok)
+        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok, verdict)
         events += found
         if side >= 0:
             return n_run, n_rest, events, 1 + 2 * t + side
@@ -984,6 +1021,7 @@ def _round(
         np.empty(K + 1, dtype=np.int64),
         np.zeros(K, dtype=np.bool_),
         np.empty(K + 1, dtype=np.bool_),
+        np.empty((K, 2), dtype=np.int8),
     )
     order_work = (
         np.empty(K + 1),
@@ -998,7 +1036,7 @@ def _round(
     records = np.empty((K + 1, 7))
     ties = 0
     events, side = _calculate(
-        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work[5]
+        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work[5], work[7]
     )
     if side >= 0:
         return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, -1, side
