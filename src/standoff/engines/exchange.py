@@ -589,9 +589,12 @@ def _calculate(
     pointer: IntArray,
     ok: BoolArray,
     verdict: NDArray[np.int8],
+    at0: FloatArray,
 ) -> tuple[int, int]:
-    """Rules 3-5 for the candidates ``ks``: all ``i`` sides' bounds (rule 4) in order, then
-    all ``j`` sides'. Returns the number of at-target events and -1, or the side whose coins
+    """Rules 3-5 for the candidates ``ks``: the at-target events of all ``i`` sides in order,
+    then of all ``j`` sides; then each candidate's bounds (rule 4). ``ok``, ``verdict`` and
+    ``at0`` (``O_0`` per side) are scratch space. Returns the number of at-target events and
+    -1, or the side whose coins
     ran out."""
     actor, supply, ss, sd, ws, Ws, xd, x0s = cand
     xs, move, y, history, nonneg, nonpos, gain, valid = state
@@ -628,7 +631,8 @@ def _calculate(
             verdict[k, s] = _CHECK
             if not ok[k]:
                 continue
-            if abs(xd[k, 1 - s] - _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)) <= _AT_TARGET:
+            at0[k, s] = _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)
+            if abs(xd[k, 1 - s] - at0[k, s]) <= _AT_TARGET:
                 events += 1
                 cut = _flip(policy, coins, d, pointer)
                 if cut < 0:
@@ -647,7 +651,7 @@ def _calculate(
                 continue
             target = xd[k, o]
             if verdict[k, s] == _CHECK:
-                nbs0 = _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)
+                nbs0 = at0[k, s]
                 nbs1 = _forecast_at(k, s, xs[k, s] + move[k, s], cand, T, Uoff, S0)
                 if not (target - nbs0) * (target - nbs1) < 0:
                     continue
@@ -879,7 +883,7 @@ def _pass(
     (``1 + 2 t + side``) whose coins ran out."""
     actor, supply = cand[0], cand[1]
     xs, move, y, history, nonneg, nonpos, gain, valid = state
-    todo, repeat, seen, batch, slots, ok, kept, verdict = work
+    todo, repeat, seen, batch, slots, ok, kept, verdict, at0 = work
     run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
     n_todo = n_run = n_rest = 0
@@ -937,7 +941,7 @@ def _pass(
                 history[k, s] += move[k, s]
                 nonneg[k, s] |= move[k, s] >= 0
                 nonpos[k, s] |= move[k, s] <= 0
-        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok, verdict)
+        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok, verdict, at0)
         events += found
         if side >= 0:
             return n_run, n_rest, events, 1 + 2 * t + side
@@ -1022,6 +1026,7 @@ def _round(
         np.zeros(K, dtype=np.bool_),
         np.empty(K + 1, dtype=np.bool_),
         np.empty((K, 2), dtype=np.int8),
+        np.empty((K, 2)),
     )
     order_work = (
         np.empty(K + 1),
@@ -1036,8 +1041,9 @@ def _round(
     records = np.empty((K + 1, 7))
     ties = 0
     events, side = _calculate(
-        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work[5], work[7]
-    )
+        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET],
+        work[5], work[7], work[8],
+    )  # fmt: skip
     if side >= 0:
         return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, -1, side
 
