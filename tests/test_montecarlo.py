@@ -5,7 +5,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from standoff.montecarlo import CHUNK, chunk_sizes, design_forecasts, engine_draws, local_workers, sample_chunk
+from standoff import montecarlo
+from standoff.montecarlo import (
+    CHUNK,
+    CHUNK_BYTES,
+    available_memory,
+    chunk_size,
+    chunk_sizes,
+    design_forecasts,
+    draw_bytes,
+    engine_draws,
+    local_workers,
+    sample_chunk,
+    workers_for,
+)
 from standoff.scenario import load_scenario
 
 MINI = load_scenario(Path(__file__).parent / "data" / "mini.yaml").scenario
@@ -71,3 +84,21 @@ def test_uncertain_inputs_are_sampled_within_their_support():
     assert cap.min() >= 50 and cap.max() <= 70 and cap.std() > 0
     assert sal.min() >= 0.6 and sal.max() <= 1.0
     assert set(part.inputs) == {"actors.usa.capability", "stances.usa.enrichment.salience"}
+
+
+def test_chunk_size_keeps_a_chunk_within_its_memory_budget():
+    assert chunk_size(18, 8) == CHUNK  # the flagship's draws are unchanged
+    for actors, issues in ((1000, 1), (1000, 8), (20000, 1)):
+        size = chunk_size(actors, issues)
+        assert 1 <= size < CHUNK and size & (size - 1) == 0
+        assert size == 1 or size * draw_bytes(actors, issues) <= CHUNK_BYTES
+        assert size == CHUNK or 2 * size * draw_bytes(actors, issues) > CHUNK_BYTES
+
+
+def test_workers_are_limited_by_available_memory(monkeypatch):
+    assert available_memory() > 0
+    monkeypatch.setenv("STANDOFF_WORKERS", "4")
+    monkeypatch.setattr(montecarlo, "available_memory", lambda: 1000)
+    assert workers_for(1) == 4
+    assert workers_for(500) == 2
+    assert workers_for(10_000) == 1

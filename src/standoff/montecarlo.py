@@ -1,6 +1,9 @@
 """Monte Carlo over a scenario's uncertain inputs, in seeded fixed-size chunks.
 
-Draws are cut into chunks of ``CHUNK`` draws; chunk ``i`` samples its inputs
+Draws are cut into chunks of ``CHUNK`` draws, fewer for a scenario so large
+that a chunk's arrays would pass ``CHUNK_BYTES`` (:func:`chunk_size`: a
+function of the numbers of actors and issues only, so a seed gives the same
+draws on every machine); chunk ``i`` samples its inputs
 from ``numpy.random.default_rng(SeedSequence(seed, spawn_key=(i,)))``, the
 ``i``-th child of ``SeedSequence(seed)``. A child depends only on the seed and
 the chunk's index, so the same seed gives the same draws however the chunks
@@ -10,7 +13,9 @@ are scheduled (one process, in pieces, or on a Dask cluster), and the first
 With a ``dask.distributed`` client the chunks run as tasks on the cluster;
 without one they run in-process on a pool of threads, one per core (NumPy
 releases the interpreter lock inside its array loops, so the threads run at
-once). Results are assembled in chunk order either way.
+once), as many at once as available memory holds (:func:`workers_for`;
+fewer threads change no result). Results are assembled in chunk order either
+way.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
 
 CHUNK = 256
+#: Memory a chunk's per-draw arrays may take (bytes); sets the chunk size of large scenarios.
+CHUNK_BYTES = 512 * 2**20
 Forecasts = dict[str, dict[str, FloatArray]]
 
 
@@ -37,6 +44,50 @@ def local_workers() -> int:
     if configured:
         return max(1, int(configured))
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def draw_bytes(actors: int, issues: int) -> int:
+    """Memory one draw of a chunk takes at most (bytes), from the engines' per-draw arrays:
+    ``smp``'s states and turn records (101 states and 6 records of 100 turns per actor), the
+    exchange model's positions and voting positions (21 per actor and issue, three copies),
+    and the sampled inputs (float64 throughout)."""
+    return 8 * ((101 + 6 * 100) * actors + 3 * 21 * actors * issues + 8 * actors * issues)
+
+
+def scratch_bytes(actors: int, issues: int) -> int:
+    """Memory a chunk takes whatever its size (bytes): per-draw scratch space reused by every
+    draw; the exchange model's candidates (about ``m² n² / 8``, 40 values each) dominate."""
+    return 8 * (12 * actors**2 + 5 * issues**2 * actors**2 + actors**2 * issues)
+
+
+def chunk_size(actors: int, issues: int) -> int:
+    """Draws per chunk: ``CHUNK``, or for scenarios whose chunk would pass ``CHUNK_BYTES`` the
+    largest power of two below it that fits (at least 1)."""
+    size = CHUNK
+    while size > 1 and size * draw_bytes(actors, issues) > CHUNK_BYTES:
+        size //= 2
+    return size
+
+
+def available_memory() -> int:
+    """Memory available to new allocations (bytes; the kernel's estimate where it gives one)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 2**62  # unknown: no limit
+
+
+def workers_for(job_bytes: int) -> int:
+    """Threads for jobs of ``job_bytes`` each: :func:`local_workers`, fewer if available memory
+    holds fewer such jobs at once (at least one)."""
+    return max(1, min(local_workers(), available_memory() // max(1, job_bytes)))
 
 
 def chunk_sizes(draws: int, chunk: int = CHUNK) -> list[int]:
@@ -56,9 +107,20 @@ def sample_chunk(scenario: Scenario, seed: int, index: int, size: int) -> Scenar
     return compile_scenario(scenario, size, chunk_rng(seed, index))
 
 
+def scenario_chunk(scenario: Scenario) -> int:
+    """Draws per chunk for a scenario (:func:`chunk_size` of its actors and issues)."""
+    return chunk_size(len(scenario.actors), len(scenario.issues))
+
+
+def chunk_bytes(scenario: Scenario, size: int) -> int:
+    """Memory a chunk of ``size`` draws of a scenario takes at most (bytes)."""
+    n, m = len(scenario.actors), len(scenario.issues)
+    return size * draw_bytes(n, m) + scratch_bytes(n, m)
+
+
 def chunks(scenario: Scenario, draws: int, seed: int) -> Iterator[ScenarioArrays]:
     """Every chunk of a run of ``draws`` draws, in order."""
-    for index, size in enumerate(chunk_sizes(draws)):
+    for index, size in enumerate(chunk_sizes(draws, scenario_chunk(scenario))):
         yield sample_chunk(scenario, seed, index, size)
 
 
@@ -94,10 +156,12 @@ def _gather(
     jobs: list[tuple[Callable[..., Forecasts], tuple[Any, ...], int]],
     client: Any,
     progress: Callable[[int], None] | None,
+    job_bytes: int,
 ) -> Forecasts:
-    """Run ``(function, args, size)`` jobs in-process or on a Dask client; concatenate in job order."""
+    """Run ``(function, args, size)`` jobs in-process (as many at once as memory holds for jobs
+    of ``job_bytes``) or on a Dask client; concatenate in job order."""
     if client is None:
-        with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), local_workers()))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), workers_for(job_bytes)))) as pool:
             futures = [pool.submit(fn, *args) for fn, args, _ in jobs]
             sizes = dict(zip(futures, (size for _, _, size in jobs), strict=True))
             done = 0
@@ -137,8 +201,12 @@ def engine_draws(
 
     ``client``: a ``dask.distributed.Client`` to run the chunks on (default: in-process).
     """
-    jobs = [(_sampled_job, (scenario, list(engines), seed, k, size), size) for k, size in enumerate(chunk_sizes(draws))]
-    return _gather(jobs, client, progress)
+    chunk = scenario_chunk(scenario)
+    jobs = [
+        (_sampled_job, (scenario, list(engines), seed, k, size), size)
+        for k, size in enumerate(chunk_sizes(draws, chunk))
+    ]
+    return _gather(jobs, client, progress, chunk_bytes(scenario, chunk))
 
 
 def design_forecasts(
@@ -151,8 +219,9 @@ def design_forecasts(
 ) -> Forecasts:
     """Forecasts for a design of chosen input values (rows of ``fixed``), in chunks, in-process or on Dask."""
     rows = len(next(iter(fixed.values())))
+    chunk = scenario_chunk(scenario)
     jobs = []
-    for start in range(0, rows, CHUNK):
-        part = {k: np.asarray(v[start : start + CHUNK]) for k, v in fixed.items()}
-        jobs.append((_fixed_job, (scenario, list(engines), part, list(issues)), min(CHUNK, rows - start)))
-    return _gather(jobs, client, progress)
+    for start in range(0, rows, chunk):
+        part = {k: np.asarray(v[start : start + chunk]) for k, v in fixed.items()}
+        jobs.append((_fixed_job, (scenario, list(engines), part, list(issues)), min(chunk, rows - start)))
+    return _gather(jobs, client, progress, chunk_bytes(scenario, chunk))
