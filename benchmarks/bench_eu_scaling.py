@@ -10,7 +10,7 @@ memory bandwidth, a large array copy). Rates are per CPU-second (the machine
 may be shared). Last, the peak memory of one chunk at scale: ``--memory-draws``
 draws of ``--memory-actors`` actors without detail, in a child process
 (its maximum resident set, beside that of the same process after imports and
-compilation).
+compilation, and the most memory its NumPy arrays held at once).
 
     python benchmarks/bench_eu_scaling.py [--draws 2000] [--rounds 5] [--sizes 10 20 50 100 200]
         [--memory-actors 1000] [--memory-draws 256] [--memory-rounds 2]
@@ -48,7 +48,7 @@ def flops_per_round(n: int) -> float:
 
 # One chunk without detail in a fresh process: its peak resident set (MB), after a warm-up.
 MEMORY_CHILD = r"""
-import resource, sys
+import resource, sys, tracemalloc
 import numpy as np
 from standoff.engines.base import BargainingProblem
 from standoff.engines.expected_utility import EUSettings, expected_utility
@@ -59,8 +59,10 @@ base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 rng = np.random.default_rng(1)
 pos, sal, cap = rng.uniform(0, 100, (draws, n)), rng.uniform(0.1, 1, (draws, n)), rng.uniform(1, 10, (draws, n))
 cfg = EUSettings(max_rounds=rounds, patience=rounds + 1, tol=-1.0)
+tracemalloc.start()
 expected_utility(BargainingProblem.from_points(pos, sal, cap), detail=False, settings=cfg)
-print(base / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+arrays = tracemalloc.get_traced_memory()[1] / 2**20
+print(base / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, arrays)
 """
 
 
@@ -104,10 +106,11 @@ def main() -> None:
             text=True,
             check=True,
         )
-        base, most = (float(v) for v in done.stdout.split())
+        base, most, arrays = (float(v) for v in done.stdout.split())
         print(
             f"one chunk of {draws} draws x {n} actors, {rounds} rounds, no detail: peak resident set "
-            f"{most:.0f} MB ({base:.0f} MB after imports and compilation; {time.perf_counter() - start:.0f} s wall)"
+            f"{most:.0f} MB ({base:.0f} MB after imports and compilation), NumPy arrays at most {arrays:.0f} MB "
+            f"({time.perf_counter() - start:.0f} s wall)"
         )
     print(f"machine: {describe()}")
 
