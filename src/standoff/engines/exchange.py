@@ -134,14 +134,20 @@ Implementation
 --------------
 Each round of each draw is a compiled kernel (Numba, ``nogil``) that plays
 the rules in order: the ``K`` candidates (about ``m^2 n^2 / 8``) in creation
-order, the list sorted in place at every step, the recomputations after a
+order, the list sorted at every step, the recomputations after a
 realisation in list order (one batch, more only when a candidate is listed
-twice). The sort of rule 6 sorts only the entries out of order, mostly those
-recomputed since the last step, and merges them into the rest, which gives
-the same order as a full stable sort. A step costs ``O(K)``, so a round costs
-``O(K)`` times the number of steps; draws run one after another. Arithmetic
-is float64, the same operations in the same order as the engine's earlier
-NumPy implementation, whose results it reproduces to the bit.
+twice). A step reads the list once: it drops the invalid entries, finds the
+ones the realised exchange touched and files the others in the run of
+non-increasing gains the last sort left or, if out of order, in the rest;
+the rest and the recomputed entries are sorted (insertion sorts and merges
+in preallocated space) and merged with the run into a second buffer, which
+gives the same order as a full stable sort. Nothing is allocated within a
+round's steps. A step costs ``O(K)``, so a round costs ``O(K)`` times the
+number of steps; draws run one after another (threads share the draws of a
+forecast by chunks, the kernels release the interpreter lock). Arithmetic is
+float64, the same operations in the same order as the engine's earlier NumPy
+implementation, whose results it reproduces to the bit (rule 4's order of
+sides aside, see "Departures").
 """
 
 from __future__ import annotations

@@ -69,7 +69,9 @@ Implementation
 and runs each to its stopping rule, with scratch arrays allocated once per
 call and none in the turns. Its innermost loops add one voter (elections)
 or one third party (challenges) to all option pairs or all targets at once,
-which the compiler vectorises (divisions skip Python's zero check,
+and take the distances from one actor to every position or bargain one
+dimension at a time, branch-free (a term that must not count adds ``+0.0``,
+which changes no sum here), which the compiler vectorises (divisions skip Python's zero check,
 ``error_model="numpy"``: no denominator here can be 0); ``O(n³)`` work per
 turn. Sums over actors and dimensions are pairwise in ``np.sum``'s order,
 and voters and third parties are added in actor order, so that values agree
