@@ -10,8 +10,11 @@ process, model only (no CSV, charts or database), Standoff as
 reading the input are excluded on both sides. Standoff's compiled kernel is
 warmed up (compiled, or loaded from Numba's cache) on a small problem before
 anything is timed, so compile time is not counted. Each case prints wall and
-CPU seconds, the ratio decide / Standoff, and the machine. A last line times
-a Monte Carlo batch of draws of the example, the engine's intended use.
+CPU seconds, the ratio decide / Standoff (compare the CPU column: the
+machine may be shared), and the machine. A last line times a Monte Carlo
+batch of draws of the example, the engine's intended use, in draw-rounds per
+CPU-second, beside the machine's measured peak FLOP rate and memory
+bandwidth.
 
 The reference needs Python 3.13 and is kept out of this project's
 dependencies. Point the benchmark at an interpreter that has it::
@@ -45,6 +48,9 @@ import numpy as np
 
 from standoff.engines.exchange import ExchangeProblem, random_tie_draws, run_exchange
 from standoff.importers.decide_input import read_decide_input
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import roofline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "tests" / "data" / "decide" / "sample_data.txt"
@@ -230,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         t = time_standoff(batch, 10, 1)
         print(
             f"Monte Carlo: {D} perturbed draws of the example, 10 rounds, one batch: "
-            f"{t.wall:.2f} s wall, {t.cpu:.2f} s cpu, {t.wall / D * 1000:.1f} ms a draw"
+            f"{t.wall:.2f} s wall, {t.cpu:.2f} s cpu, {t.cpu / D * 1000:.1f} CPU-ms a draw, "
+            f"{10 * D / t.cpu:.0f} draw-rounds per CPU-second"
         )
+    print(roofline())
     return 0
 
 

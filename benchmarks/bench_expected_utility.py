@@ -4,7 +4,9 @@ Both run the same equations on the same sampled draws of a scenario (every
 issue); the loop reference (``tests/reference/eu_loop.py``) was written
 independently from the model's equations. Prints draws per second for both,
 their ratio, and the machine. Then the product's own path: ``--mc-draws``
-Monte Carlo draws (sampling included) on one thread and on every core.
+Monte Carlo draws (sampling included) on one thread and on every core. Rates
+are per CPU-second (the machine may be shared); the machine's measured peak
+FLOP rate and memory bandwidth are printed beside them.
 
     python benchmarks/bench_expected_utility.py [--scenario iran-2026] [--draws 2000] [--mc-draws 10000]
 """
@@ -23,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from machine import describe  # noqa: E402
+from machine import describe, roofline  # noqa: E402
 from reference.eu_loop import eu_loop  # noqa: E402
 
 from standoff.engines.expected_utility import expected_utility  # noqa: E402
@@ -58,7 +60,7 @@ def main() -> None:
         detail=False,
     )  # compile the kernel
 
-    start = time.perf_counter()
+    start = time.process_time()
     batched = {}
     for issue, p in arrays.problems.items():
         out = []
@@ -69,9 +71,9 @@ def main() -> None:
             )
             out.append(expected_utility(part, detail=False).forecast)
         batched[issue] = np.concatenate(out)
-    fast = time.perf_counter() - start
+    fast = time.process_time() - start
 
-    start = time.perf_counter()
+    start = time.process_time()
     worst = 0.0
     for issue, p in arrays.problems.items():
         for d in range(args.loop_draws):
@@ -84,20 +86,27 @@ def main() -> None:
             )
             vetoed = np.clip(ref["median"][-1], p.veto[:, 0].max(), p.veto[:, 1].min())
             worst = max(worst, abs(vetoed - batched[issue][d]))
-    slow = time.perf_counter() - start
+    slow = time.process_time() - start
 
     fast_rate = args.draws / fast
     slow_rate = args.loop_draws / slow
     print(f"scenario {args.scenario}: {len(sizes)} issues, actors per issue {sorted(sizes.values())}")
-    print(f"batched engine : {args.draws:6d} draws in {fast:8.3f} s = {fast_rate:10.1f} draws/s (all issues)")
-    print(f"loop reference : {args.loop_draws:6d} draws in {slow:8.3f} s = {slow_rate:10.1f} draws/s (all issues)")
+    for label, count, took, rate in (
+        ("batched engine", args.draws, fast, fast_rate),
+        ("loop reference", args.loop_draws, slow, slow_rate),
+    ):
+        print(f"{label} : {count:6d} draws in {took:8.3f} CPU-s = {rate:10.1f} draws/CPU-s (all issues)")
     print(f"ratio          : {fast_rate / slow_rate:.1f}x   (largest forecast difference on shared draws: {worst:.2e})")
     for workers in (1, local_workers()):
         os.environ["STANDOFF_WORKERS"] = str(workers)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         engine_draws(scenario, ["expected_utility"], args.mc_draws, seed=1)
-        took = time.perf_counter() - start
-        print(f"monte carlo    : {args.mc_draws:6d} draws in {took:8.3f} s on {workers} thread(s), sampling included")
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(
+            f"monte carlo    : {args.mc_draws:6d} draws in {took:8.3f} s wall, {cpu:8.3f} CPU-s on {workers} "
+            "thread(s), sampling included"
+        )
+    print(f"{roofline()}")
     print(f"machine        : {describe()}")
 
 

@@ -361,9 +361,9 @@ def test_relabelling_actors_permutes_outputs(spec, data):
                     s.name == "exchange",
                     strict=True,
                     raises=AssertionError,
-                    reason="known defect in the exchange kernel (being fixed on another branch): candidate "
-                    "pairs are listed in the input order of the issues and exchanges of equal gain are "
-                    "taken in list order, so with ties the forecasts depend on the order of the issues",
+                    reason="known limit of the exchange engine: without ties its results follow the issues "
+                    "(tests/test_exchange.py), but where salience products or gains tie, the order of the "
+                    "issues decides which side or exchange goes first, as in decide-exchange-model",
                 )
             ],
         )

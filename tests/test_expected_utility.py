@@ -12,7 +12,7 @@ from reference.published import EMISSIONS_BDM1994
 from strategies import bargaining_problems
 
 from standoff.core.problems import BargainingProblem
-from standoff.engines.expected_utility import CONFRONTATION, NONE, EUSettings, expected_utility
+from standoff.engines.expected_utility import CONFRONTATION, NONE, EUSettings, eu_round, expected_utility
 
 A = math.sqrt(0.5)
 
@@ -129,6 +129,24 @@ def test_batch_equals_single_draws():
         k = int(single.details["rounds"][0])
         np.testing.assert_allclose(r.trajectory[d, : k + 1], single.trajectory[0], atol=1e-12)
         assert r.forecast[d] == single.forecast[0]
+
+
+def test_pairwise_arrays_are_only_kept_when_recorded():
+    """Without detail the per-draw (n, n) arrays are computed in one draw's space: same results."""
+    rng = np.random.default_rng(5)
+    batch = random_problem(rng, 7, draws=12)
+    full, lean = expected_utility(batch), expected_utility(batch, detail=False)
+    assert "eu_own" in full.details and "eu_own" not in lean.details
+    np.testing.assert_array_equal(full.trajectory, lean.trajectory)
+    np.testing.assert_array_equal(full.forecast, lean.forecast)
+    x, s, c = batch.position, batch.salience, batch.capability
+    kept, scratch = (
+        eu_round(x, s, c, batch.span, EUSettings()),
+        eu_round(x, s, c, batch.span, EUSettings(), pairs=False),
+    )
+    assert set(kept) - set(scratch) == {"eu_own", "eu_other", "offer"}
+    for name, values in scratch.items():
+        np.testing.assert_array_equal(values, kept[name])
 
 
 actors = st.integers(min_value=3, max_value=7)

@@ -351,7 +351,7 @@ GOOD = "S,desc,2,1,\nActor,Description,Power,P1,S1,\nA,a,1.0,10,50,\nB,b,2.0,90,
     "text, line, message",
     [
         ("", None, "empty file"),
-        ("S,desc,2\n", 1, "title line with 4 fields"),
+        ("S,desc,2\n", 1, "title line with at least 4 fields"),
         ("S,desc,two,1\n", 1, "integer actor count"),
         ("S,desc,2,0\n", 1, "at least 1 dimension"),
         ("S,desc,2,1\n", 2, "header line"),
@@ -383,6 +383,15 @@ def test_importer_salience_total_and_missing_file(tmp_path: Path) -> None:
         read_ktab_csv(path)
     with pytest.raises(FileNotFoundError):
         read_ktab_csv(tmp_path / "absent.csv")
+
+
+def test_importer_ignores_extra_title_fields(tmp_path: Path) -> None:
+    """KTAB's reader takes the first four fields of the title line and ignores the rest."""
+    path = tmp_path / "extra.csv"
+    path.write_text(GOOD.replace("S,desc,2,1,", "S,desc,2,1,  6 dims , 0.5,,"))
+    sc = read_ktab_csv(path)
+    assert (sc.name, sc.description, sc.n_actors, sc.n_dimensions) == ("S", "desc", 2, 1)
+    np.testing.assert_array_equal(sc.position, [[10.0], [90.0]])
 
 
 def test_importer_accepts_quotes_spaces_and_blank_lines(tmp_path: Path) -> None:

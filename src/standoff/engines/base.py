@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
 
@@ -41,6 +42,16 @@ KINDS = (BARGAINING, MULTI_ISSUE, DYNAMICS, CRISIS)
 
 P = TypeVar("P")
 R = TypeVar("R")
+
+
+def kernel_array(a: ArrayLike, dtype: DTypeLike = np.float64) -> NDArray[Any]:
+    """``a`` as the compiled kernels take it: C-contiguous, writeable, of ``dtype``.
+
+    The array itself when it already is (no copy); otherwise (Fortran order, a
+    strided view, read-only, another dtype) a copy, so that every kernel is
+    compiled for one layout only.
+    """
+    return np.require(a, dtype=dtype, requirements=["C_CONTIGUOUS", "WRITEABLE"])
 
 
 def apply_veto(outcome: FloatArray, status_quo: FloatArray, veto: FloatArray) -> FloatArray:

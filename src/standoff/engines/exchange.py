@@ -46,8 +46,9 @@ A round
          = dp |s_ip s_jq - s_iq s_jp| / (s_iq + s_jq).                    (3)
 
    Voting positions ``y = x + m``, each move signed toward the partner.
-4. *The demander's position bounds the forecast.* For side ``S`` (``i``, then
-   ``j``) with partner ``O``, the forecast of ``S``'s supply issue is
+4. *The demander's position bounds the forecast.* For side ``S`` (first the
+   side with the larger ratio of demand to supply salience, then the other;
+   see "Departures") with partner ``O``, the forecast of ``S``'s supply issue is
    recomputed with ``S`` at ``x_S`` (``O_0``) and at ``y_S`` (``O_1``), from the
    round's start positions overridden by the "updates" (rule 7) recorded for
    ``O`` on that issue. If ``O``'s position ``x_O`` lies strictly between
@@ -107,6 +108,14 @@ Departures and choices
   Events are numbered per draw in the order the engine meets them: within one
   batch of recomputations, all ``i`` sides in list order, then all ``j``
   sides (decide goes candidate by candidate).
+* *Order of the sides* (rule 4). decide bounds ``i`` first, then ``j``; as
+  ``i`` is the side that demands the issue listed first, its results depend
+  on the order of the issues when both sides are bounded (by up to 0.67
+  points on three actors and four issues). Here the side with the larger
+  ``s_demand / s_supply`` goes first (``i`` on equality), which does not
+  depend on that order; decide's reference output is still reproduced. The
+  at-target events (and their coins) are met before any side is bounded, in
+  decide's order, as whether a side is on target does not depend on moves.
 * *Updates* (rule 7) are kept per (demanding actor, issue): every candidate
   still in the list in which that actor demands that issue has seen the same
   records, so this equals decide's per-candidate records, except when a
@@ -125,14 +134,20 @@ Implementation
 --------------
 Each round of each draw is a compiled kernel (Numba, ``nogil``) that plays
 the rules in order: the ``K`` candidates (about ``m^2 n^2 / 8``) in creation
-order, the list sorted in place at every step, the recomputations after a
+order, the list sorted at every step, the recomputations after a
 realisation in list order (one batch, more only when a candidate is listed
-twice). The sort of rule 6 sorts only the entries out of order, mostly those
-recomputed since the last step, and merges them into the rest, which gives
-the same order as a full stable sort. A step costs ``O(K)``, so a round costs
-``O(K)`` times the number of steps; draws run one after another. Arithmetic
-is float64, the same operations in the same order as the engine's earlier
-NumPy implementation, whose results it reproduces to the bit.
+twice). A step reads the list once: it drops the invalid entries, finds the
+ones the realised exchange touched and files the others in the run of
+non-increasing gains the last sort left or, if out of order, in the rest;
+the rest and the recomputed entries are sorted (insertion sorts and merges
+in preallocated space) and merged with the run into a second buffer, which
+gives the same order as a full stable sort. Nothing is allocated within a
+round's steps. A step costs ``O(K)``, so a round costs ``O(K)`` times the
+number of steps; draws run one after another (threads share the draws of a
+forecast by chunks, the kernels release the interpreter lock). Arithmetic is
+float64, the same operations in the same order as the engine's earlier NumPy
+implementation, whose results it reproduces to the bit (rule 4's order of
+sides aside, see "Departures").
 """
 
 from __future__ import annotations
@@ -144,7 +159,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numba import njit
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from standoff.core.problems import (
     BargainingResult,
@@ -154,7 +169,7 @@ from standoff.core.problems import (
     IssuesProblem,
     IssuesResult,
 )
-from standoff.engines.base import MULTI_ISSUE, EngineSpec, apply_veto
+from standoff.engines.base import MULTI_ISSUE, EngineSpec, apply_veto, kernel_array
 
 __all__ = [
     "ExchangeProblem",
@@ -374,7 +389,7 @@ def _coins(kind: str, draws: ArrayLike | None, D: int) -> FloatArray:
         c = c[None]
     elif c.ndim != 2 or c.shape[0] != D:
         raise ValueError(f"{kind}_draws must have shape (T,) or ({D}, T), got {np.shape(draws)}")
-    return np.ascontiguousarray(c)
+    return kernel_array(c)
 
 
 def run_exchange(
@@ -417,9 +432,9 @@ def run_exchange(
     D, n, m = problem.position.shape
     low = problem.scale[:, 0]
     step = _SPAN / (problem.scale[:, 1] - problem.scale[:, 0])
-    present = np.ascontiguousarray(problem.present, dtype=bool)
-    x = np.ascontiguousarray((problem.position - low) * step * present)
-    sal = np.ascontiguousarray(problem.salience * present)
+    present = kernel_array(problem.present, bool)
+    x = kernel_array((problem.position - low) * step * present)
+    sal = kernel_array(problem.salience * present)
     pwr = problem.power * present
     if at_target not in ("pass", "cut"):
         raise ValueError(f"at_target must be 'pass' or 'cut', got {at_target!r}")
@@ -429,7 +444,7 @@ def run_exchange(
     target_coins = _coins("target", target_draws, D)
     tie_policy = _NEVER if tie_draws is None else _COINS
     target_policy = _COINS if target_draws is not None else _ALWAYS if at_target == "cut" else _NEVER
-    w = np.ascontiguousarray(sal * pwr)
+    w = kernel_array(sal * pwr)
     positions, voting, ties, target_events, used, short, ints, floats = _simulate(
         x,
         sal,
@@ -505,14 +520,14 @@ def run_exchange(
 # static data (``cand``) and its state (``state``) are tuples of arrays:
 #
 #   cand  = (actor, supply, s_sup, s_dem, w_sup, W_sup, x_dem, x_start)
-#   state = (x_sup, move, vote, history, hist_nonneg, hist_nonpos, gain, valid, fresh)
+#   state = (x_sup, move, vote, history, hist_nonneg, hist_nonpos, gain, valid)
 #
 # per side ``(K, 2)`` (the last three: ``(K,)``). Side ``s`` supplies
 # ``supply[k, s]`` and demands ``supply[k, 1 - s]``; ``x_sup`` is its current
 # position on its supply issue (``x_start`` at the round's start), ``x_dem``
 # its position on its demand issue, ``vote = x_sup + move``; ``history`` and
 # ``hist_*`` hold the sum and signs of the moves assigned to it earlier in the
-# round (rule 5); ``fresh``: the gain was recomputed since the last sort.
+# round (rule 5).
 
 _jit = njit(cache=True, nogil=True, error_model="numpy")
 _inline = njit(cache=True, nogil=True, error_model="numpy", inline="always")  # small or once-a-step helpers
@@ -522,6 +537,9 @@ _inline = njit(cache=True, nogil=True, error_model="numpy", inline="always")  # 
 _NEVER, _ALWAYS, _COINS = 0, 1, 2
 #: Kinds of coins (``DrawsExhausted``), and a round that would never end.
 _TIE, _TARGET, _STUCK = 0, 1, 2
+#: Rule 4's verdict on a side: bound its move if its forecast passes the partner; already on
+#: the partner: cut the move to nothing, or let it pass.
+_CHECK, _CUT, _PASS = 0, 1, 2
 #: Sorts of at most this many entries are insertion sorts.
 _SHORT = 16
 
@@ -554,6 +572,19 @@ def _move_ok(move: float, x: float, history: float, hist_nonneg: bool, hist_nonp
     )
 
 
+@_inline
+def _forecast_at(k: int, s: int, at: float, cand: tuple, T: FloatArray, Uoff: FloatArray, S0: FloatArray) -> float:
+    """Rule 4: the forecast of side ``s``'s supply issue with ``s`` at ``at``, from the round's
+    start positions overridden by the updates recorded for its partner on that issue."""
+    actor, supply, ws, Ws, x0s = cand[0], cand[1], cand[4], cand[5], cand[7]
+    o = 1 - s
+    issue = supply[k, s]
+    upd = T[actor[k, o], issue, actor[k, s]]
+    wS = ws[k, s]
+    base = S0[issue] + Uoff[actor[k, o], issue] - wS * (x0s[k, s] if math.isnan(upd) else upd)
+    return (base + wS * at) / Ws[k, s]
+
+
 @_jit
 def _calculate(
     ks: IntArray,
@@ -567,12 +598,16 @@ def _calculate(
     d: int,
     pointer: IntArray,
     ok: BoolArray,
+    verdict: NDArray[np.int8],
+    at0: FloatArray,
 ) -> tuple[int, int]:
-    """Rules 3-5 for the candidates ``ks``: all ``i`` sides' bounds (rule 4) in order, then
-    all ``j`` sides'. Returns the number of at-target events and -1, or the side whose coins
+    """Rules 3-5 for the candidates ``ks``: the at-target events of all ``i`` sides in order,
+    then of all ``j`` sides; then each candidate's bounds (rule 4). ``ok``, ``verdict`` and
+    ``at0`` (``O_0`` per side) are scratch space. Returns the number of at-target events and
+    -1, or the side whose coins
     ran out."""
     actor, supply, ss, sd, ws, Ws, xd, x0s = cand
-    xs, move, y, history, nonneg, nonpos, gain, valid, fresh = state
+    xs, move, y, history, nonneg, nonpos, gain, valid = state
     for k in ks:  # 3. equal gain, i demands p and supplies q
         x_iq, x_jp, x_ip, x_jq = xs[k, 0], xs[k, 1], xd[k, 0], xd[k, 1]
         s_iq, s_jp, s_ip, s_jq = ss[k, 0], ss[k, 1], sd[k, 0], sd[k, 1]
@@ -592,40 +627,51 @@ def _calculate(
         move[k, 1] = -m_j if x_jp > x_ip else m_j
         g = abs(dq * s_iq - dp * s_ip)
         gain[k] = g if math.isfinite(g) else 0.0
-        fresh[k] = True
         ok[k] = (
             _move_ok(move[k, 0], x_iq, history[k, 0], nonneg[k, 0], nonpos[k, 0])
             and _move_ok(move[k, 1], x_jp, history[k, 1], nonneg[k, 1], nonpos[k, 1])
             and g >= MIN_GAIN
         )
+    # 4. side S's forecast with S at x_S (nbs0) and at y_S (nbs1). Whether nbs0 is already on the
+    # partner does not depend on the moves: those events are met (and their coins used) first,
+    # all i sides in list order, then all j sides; then each candidate's sides are bounded in turn.
     events = 0
-    for s in range(2):  # 4. side s's forecast, with s at x_S (nbs0) and at y_S (nbs1)
-        o = 1 - s
+    for s in range(2):
         for k in ks:
+            verdict[k, s] = _CHECK
             if not ok[k]:
                 continue
-            issue = supply[k, s]
-            upd = T[actor[k, o], issue, actor[k, s]]
-            has = not math.isnan(upd)
-            Uo = Uoff[actor[k, o], issue]
-            W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
-            base = S0[issue] + Uo - wS * (upd if has else x0)
-            nbs0 = (base + wS * xs[k, s]) / W
-            nbs1 = (base + wS * (xs[k, s] + move[k, s])) / W
-            target = xd[k, o]
-            on_target = abs(target - nbs0) <= _AT_TARGET
-            if on_target:
+            at0[k, s] = _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)
+            if abs(xd[k, 1 - s] - at0[k, s]) <= _AT_TARGET:
                 events += 1
                 cut = _flip(policy, coins, d, pointer)
                 if cut < 0:
                     return events, s
-                if not cut:
-                    continue
-            elif not (target - nbs0) * (target - nbs1) < 0:
+                verdict[k, s] = _CUT if cut else _PASS
+    for k in ks:
+        if not ok[k]:
+            continue
+        # the side with the larger demand / supply salience ratio first (i on equality), so that
+        # the order of the sides, and the result, do not depend on the order of the issues
+        first = 0 if sd[k, 0] * ss[k, 1] >= sd[k, 1] * ss[k, 0] else 1
+        for phase in range(2):
+            s = first if phase == 0 else 1 - first
+            o = 1 - s
+            if verdict[k, s] == _PASS:
                 continue
+            target = xd[k, o]
+            if verdict[k, s] == _CHECK:
+                nbs0 = at0[k, s]
+                nbs1 = _forecast_at(k, s, xs[k, s] + move[k, s], cand, T, Uoff, S0)
+                if not (target - nbs0) * (target - nbs1) < 0:
+                    continue
             # cut the move so that the forecast lands on the partner (on target: to nothing)
-            numerator = S0[issue] + Uo if has else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
-            delta = 0.0 if on_target else abs((target * W - numerator) / wS)
+            issue = supply[k, s]
+            upd = T[actor[k, o], issue, actor[k, s]]
+            Uo = Uoff[actor[k, o], issue]
+            W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
+            numerator = S0[issue] + Uo if not math.isnan(upd) else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
+            delta = 0.0 if verdict[k, s] == _CUT else abs((target * W - numerator) / wS)
             d_s = delta * wS / W
             d_o = d_s * (ss[k, s] + sd[k, o]) / (sd[k, s] + ss[k, o])
             m_o = abs(d_o * Ws[k, o] / ws[k, o])
@@ -696,74 +742,110 @@ def _weighted_sums(w: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray
 
 
 @_inline
-def _sort(lst: IntArray, L: int, gain: FloatArray, fresh: BoolArray, tol: float, work: tuple) -> int:
-    """Rule 6: sort the list ``lst[:L]`` in place by gain, highest first, stably; gains within
-    ``tol`` of the next (chained) form a cluster that keeps its list order. Returns the size of
-    the first cluster.
+def _before(g_a: float, pos_a: int, g_b: float, pos_b: int) -> bool:
+    """Whether entry ``a`` precedes ``b`` in rule 6's stable sort: higher gain, then earlier in the list."""
+    return g_a > g_b or (g_a == g_b and pos_a < pos_b)
 
-    The list is mostly sorted already: its entries split into a run of non-increasing gains
-    and the rest (gains recomputed since the last sort, ``fresh``, and entries out of order),
-    which are sorted and merged in, equal gains by list position as a stable sort has them.
-    """
-    run, rest, merged, keys, order, sorted_lst = work
-    n_run = n_rest = 0
-    last = np.inf
-    for i in range(L):
-        k = lst[i]
-        if fresh[k] or gain[k] > last:
-            rest[n_rest] = i
-            n_rest += 1
-        else:
-            run[n_run] = i
-            n_run += 1
-            last = gain[k]
-        fresh[k] = False
-    for j in range(n_rest):
-        keys[j] = -gain[lst[rest[j]]]
-    if n_rest > _SHORT:
-        order[:n_rest] = np.argsort(keys[:n_rest], kind="mergesort")
-    else:  # stable insertion sort
-        for j in range(n_rest):
+
+@_jit
+def _sort_entries(g: FloatArray, pos: IntArray, n: int, tmp_g: FloatArray, tmp_pos: IntArray) -> None:
+    """Sort the entries ``(g, pos)[:n]`` in place by :func:`_before` (insertion sorts of
+    ``_SHORT`` entries, then bottom-up merges through ``tmp``; nothing is allocated)."""
+    for lo in range(0, n, _SHORT):
+        hi = min(lo + _SHORT, n)
+        for j in range(lo + 1, hi):
+            gj, pj = g[j], pos[j]
             t = j
-            while t > 0 and keys[order[t - 1]] > keys[j]:
-                order[t] = order[t - 1]
+            while t > lo and _before(gj, pj, g[t - 1], pos[t - 1]):
+                g[t], pos[t] = g[t - 1], pos[t - 1]
                 t -= 1
-            order[t] = j
+            g[t], pos[t] = gj, pj
+    width = _SHORT
+    in_tmp = False
+    while width < n:
+        src_g, src_p = (tmp_g, tmp_pos) if in_tmp else (g, pos)
+        dst_g, dst_p = (g, pos) if in_tmp else (tmp_g, tmp_pos)
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            a, b = lo, mid
+            for t in range(lo, hi):
+                if b >= hi or (a < mid and _before(src_g[a], src_p[a], src_g[b], src_p[b])):
+                    dst_g[t], dst_p[t] = src_g[a], src_p[a]
+                    a += 1
+                else:
+                    dst_g[t], dst_p[t] = src_g[b], src_p[b]
+                    b += 1
+        in_tmp = not in_tmp
+        width *= 2
+    if in_tmp:
+        g[:n] = tmp_g[:n]
+        pos[:n] = tmp_pos[:n]
+
+
+@_jit
+def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int]:
+    """Rule 6: the list's entries sorted into ``dst`` by gain, highest first, stably; gains
+    within ``tol`` of the next (chained) form a cluster that keeps its list order.
+
+    The entries are ``(gain, position in src)``: ``work``'s run (non-increasing gains in list
+    order, as the last sort left them) and rest (gains recomputed since, and entries out of
+    order), which is sorted and merged in, equal gains by list position as a stable sort has
+    them. Returns the number of entries and the size of the first cluster.
+    """
+    run_g, run_pos, rest_g, rest_pos, tmp_g, tmp_pos, merged = work
+    _sort_entries(rest_g, rest_pos, n_rest, tmp_g, tmp_pos)
+    L = n_run + n_rest
     a = b = 0
-    for t in range(L):
-        if b < n_rest:
-            i = rest[order[b]]
-            take_run = a < n_run and (
-                gain[lst[run[a]]] > gain[lst[i]] or (gain[lst[run[a]]] == gain[lst[i]] and run[a] < i)
-            )
-        else:
-            take_run = True
-        if take_run:
-            merged[t] = run[a]
-            a += 1
-        else:
-            merged[t] = i
-            b += 1
     first = 0
     start = 0
-    for t in range(1, L + 1):
-        if t == L or gain[lst[merged[t - 1]]] - gain[lst[merged[t]]] > tol:
-            if t - start > _SHORT:  # a cluster, in list order
+    last = np.inf
+    for t in range(L + 1):
+        if t < L:
+            if b >= n_rest or (a < n_run and _before(run_g[a], run_pos[a], rest_g[b], rest_pos[b])):
+                g, i = run_g[a], run_pos[a]
+                a += 1
+            else:
+                g, i = rest_g[b], rest_pos[b]
+                b += 1
+        if t == L or last - g > tol:  # the cluster [start, t) ends: in list order
+            if t - start > _SHORT:
                 merged[start:t].sort()
             else:
                 for j in range(start + 1, t):
-                    i = merged[j]
-                    while j > start and merged[j - 1] > i:
-                        merged[j] = merged[j - 1]
-                        j -= 1
-                    merged[j] = i
+                    i_j = merged[j]
+                    u = j
+                    while u > start and merged[u - 1] > i_j:
+                        merged[u] = merged[u - 1]
+                        u -= 1
+                    merged[u] = i_j
             if start == 0:
                 first = t
             start = t
+        if t < L:
+            merged[t] = i
+            last = g
     for t in range(L):
-        sorted_lst[t] = lst[merged[t]]
-    lst[:L] = sorted_lst[:L]
-    return first
+        dst[t] = src[merged[t]]
+    return L, first
+
+
+@_jit
+def _file(src: IntArray, lo: int, L: int, gain: FloatArray, work: tuple) -> tuple[int, int]:
+    """File the list entries ``src[lo:L]`` for :func:`_merge`: in the run if they continue it
+    (non-increasing gains, as the last sort left them), else in the rest. Returns both sizes."""
+    run_g, run_pos, rest_g, rest_pos = work[0], work[1], work[2], work[3]
+    n_run = n_rest = 0
+    last = np.inf
+    for i in range(lo, L):
+        g = gain[src[i]]
+        if g <= last:
+            last = run_g[n_run] = g
+            run_pos[n_run] = i
+            n_run += 1
+        else:
+            rest_g[n_rest], rest_pos[n_rest] = g, i
+            n_rest += 1
+    return n_run, n_rest
 
 
 @_inline
@@ -789,9 +871,9 @@ def _write_updates(
 @_inline
 def _pass(
     r: int,
-    lst: IntArray,
+    src: IntArray,
+    lo: int,
     L: int,
-    alive: BoolArray,
     cand: tuple,
     state: tuple,
     T: FloatArray,
@@ -802,46 +884,61 @@ def _pass(
     d: int,
     pointer: IntArray,
     work: tuple,
-) -> tuple[int, int]:
-    """Rule 7 after realising candidate ``r``: drop the list's invalid entries; recompute the
-    touched ones in list order, in batches (an entry's ``t``-th listing in batch ``t``). Returns
-    the at-target events and -1, or the phase (``1 + 2 t + side``) whose coins ran out."""
+    order_work: tuple,
+) -> tuple[int, int, int, int]:
+    """Rule 7 after realising candidate ``r``: drop the invalid entries of the list ``src[lo:L]``;
+    recompute the touched ones in list order, in batches (an entry's ``t``-th listing in batch
+    ``t``); file the others, and the touched ones still valid, for the next sort (:func:`_keep`).
+    Returns the run and rest sizes, the at-target events and -1, or the phase
+    (``1 + 2 t + side``) whose coins ran out."""
     actor, supply = cand[0], cand[1]
-    xs, move, y, history, nonneg, nonpos, _, valid, _ = state
-    todo, repeat, seen, batch, slots, ok = work
+    xs, move, y, history, nonneg, nonpos, gain, valid = state
+    todo, repeat, seen, batch, slots, ok, kept, verdict, at0 = work
+    run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
-    n_todo = 0
+    n_todo = n_run = n_rest = 0
     repeats = 0
-    for i in range(L):
-        k = lst[i]
-        alive[i] = alive[i] and valid[k]
-        if not alive[i]:
+    last = np.inf
+    for i in range(lo, L):
+        k = src[i]
+        if not valid[k]:
             continue
-        touched = False  # shares an (actor, supplied issue) or an (actor, demanded issue) with r
-        for s in range(2):
-            a, sup, dem = actor[k, s], supply[k, s], supply[k, 1 - s]
-            touched |= (a == a0 and (sup == q0 or dem == q1)) or (a == a1 and (sup == q1 or dem == q0))
+        # touched: shares an (actor, supplied issue) or an (actor, demanded issue) with r
+        b0, b1, e0, e1 = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+        touched = (
+            (b0 == a0 and (e0 == q0 or e1 == q1))
+            or (b0 == a1 and (e0 == q1 or e1 == q0))
+            or (b1 == a0 and (e1 == q0 or e0 == q1))
+            or (b1 == a1 and (e1 == q1 or e0 == q0))
+        )
         if touched:
             todo[n_todo] = i
             repeat[n_todo] = seen[k]
             seen[k] += 1
             repeats = max(repeats, seen[k])
             n_todo += 1
+        elif gain[k] <= last:  # the run of non-increasing gains, as the last sort left them
+            last = run_g[n_run] = gain[k]
+            run_pos[n_run] = i
+            n_run += 1
+        else:
+            rest_g[n_rest], rest_pos[n_rest] = gain[k], i
+            n_rest += 1
     for c in range(n_todo):
-        seen[lst[todo[c]]] = 0
+        seen[src[todo[c]]] = 0
+        kept[c] = True
     events = 0
     for t in range(repeats):
         y_r = (y[r, 0], y[r, 1])
         nb = 0
         for c in range(n_todo):
-            i = todo[c]
-            k = lst[i]
+            k = src[todo[c]]
             if repeat[c] != t:
                 continue
             if not valid[k]:
-                alive[i] = False
+                kept[c] = False
                 continue
-            batch[nb] = i
+            batch[nb] = c
             slots[nb] = k
             nb += 1
             for s in range(2):  # a side whose position moved keeps its move in its history
@@ -854,13 +951,17 @@ def _pass(
                 history[k, s] += move[k, s]
                 nonneg[k, s] |= move[k, s] >= 0
                 nonpos[k, s] |= move[k, s] <= 0
-        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok)
+        found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok, verdict, at0)
         events += found
         if side >= 0:
-            return events, 1 + 2 * t + side
+            return n_run, n_rest, events, 1 + 2 * t + side
         for c in range(nb):
-            alive[batch[c]] = valid[slots[c]]
-    return events, -1
+            kept[batch[c]] = valid[slots[c]]
+    for c in range(n_todo):
+        if kept[c]:
+            rest_g[n_rest], rest_pos[n_rest] = gain[src[todo[c]]], todo[c]
+            n_rest += 1
+    return n_run, n_rest, events, -1
 
 
 @_jit
@@ -921,9 +1022,8 @@ def _round(
         np.zeros((K, 2), dtype=np.bool_),
         np.zeros(K),
         np.zeros(K, dtype=np.bool_),
-        np.zeros(K, dtype=np.bool_),
     )
-    xs, move, y, _, _, _, gain, valid, fresh = state
+    xs, move, y, _, _, _, gain, valid = state
     # 7. updates: T[demanding actor, issue, actor] and their weighted offset of the forecast
     T = np.full((n, m, n), np.nan)
     Uoff = np.zeros((n, m))
@@ -934,10 +1034,14 @@ def _round(
         np.empty(K + 1, dtype=np.int64),
         np.empty(K + 1, dtype=np.int64),
         np.zeros(K, dtype=np.bool_),
+        np.empty(K + 1, dtype=np.bool_),
+        np.empty((K, 2), dtype=np.int8),
+        np.empty((K, 2)),
     )
     order_work = (
+        np.empty(K + 1),
         np.empty(K + 1, dtype=np.int64),
-        np.empty(K + 1, dtype=np.int64),
+        np.empty(K + 1),
         np.empty(K + 1, dtype=np.int64),
         np.empty(K + 1),
         np.empty(K + 1, dtype=np.int64),
@@ -947,39 +1051,40 @@ def _round(
     records = np.empty((K + 1, 7))
     ties = 0
     events, side = _calculate(
-        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work[5]
-    )
+        np.arange(K), cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET],
+        work[5], work[7], work[8],
+    )  # fmt: skip
     if side >= 0:
         return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, -1, side
 
-    # 6. the list: entries (candidates) in list order, one more slot for an entry appended on a tie
-    lst = np.empty(K + 1, dtype=np.int64)
-    lst[:K] = np.arange(K)
-    alive = np.ones(K + 1, dtype=np.bool_)
-    L = K
+    # 6. the list: entries (candidates) in list order, sorted from src into dst at each step;
+    # one more slot for an entry appended on a tie
+    src = np.arange(K + 1)
+    dst = np.empty(K + 1, dtype=np.int64)
+    rest_g, rest_pos = order_work[2], order_work[3]
+    for k in range(K):
+        rest_g[k], rest_pos[k] = gain[k], k
+    L, first = _merge(src, dst, 0, K, tol, order_work)
+    src, dst = dst, src
     n_real = 0
     step = 0
     while L > 0:
-        first = _sort(lst, L, gain, fresh, tol, order_work)
         tie = first > 1
         chosen = 0
         if tie:
             ties += 1
             stuck = tie_policy == _NEVER  # invalid heads forever: none is realised, the cluster stays
             for i in range(first):
-                stuck &= not valid[lst[i]]
+                stuck &= not valid[src[i]]
             if stuck:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _STUCK, step, 0
             chosen = _flip(tie_policy, tie_coins, d, pointers[_TIE])
             if chosen < 0:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TIE, step, 0
-        r = lst[chosen]
-        alive[:L] = True
-        alive[chosen] = False
+        r = src[chosen]
+        lo = 1 + chosen  # the head leaves the list, and the runner-up if realised
         if tie:  # the head goes to the end of the list; or the runner-up is listed once more
-            alive[0] = False
-            lst[L] = lst[1 - chosen]
-            alive[L] = True
+            src[L] = src[1 - chosen]
             L += 1
         if valid[r]:
             if n_real == realised.shape[0]:
@@ -989,18 +1094,17 @@ def _round(
             records[n_real] = (xs[r, 0], xs[r, 1], move[r, 0], move[r, 1], y[r, 0], y[r, 1], gain[r])
             n_real += 1
             _write_updates(r, cand, state, x, w, T, Uoff)
-            found, phase = _pass(
-                r, lst, L, alive, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work
-            )
+            n_run, n_rest, found, phase = _pass(
+                r, src, lo, L, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work,
+                order_work,
+            )  # fmt: skip
             events += found
             if phase >= 0:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, phase
-        kept = 0
-        for i in range(L):
-            if alive[i]:
-                lst[kept] = lst[i]
-                kept += 1
-        L = kept
+        else:
+            n_run, n_rest = _file(src, lo, L, gain, order_work)
+        L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
+        src, dst = dst, src
         step += 1
     return actor, supply, realised[:n_real], records[:n_real], y, ties, events, -1, 0, 0
 

@@ -69,7 +69,11 @@ demands and it may yield; the forecast follows it, since it alone has weight.
 Implementation: one round is a compiled kernel (Numba, ``nogil``, so that
 threads run chunks of draws at once) that loops over draws and pairs without
 temporary arrays; powers are ``exp(r log z)`` with the logarithms shared by a
-pair and its mirror, which can differ from ``z ** r`` in the last bit.
+pair and its mirror, which can differ from ``z ** r`` in the last bit. Memory: the
+pairwise arrays (expected utilities, offers) are kept per draw only when
+recorded (``detail``); otherwise one draw's ``(n, n)`` scratch serves every
+draw, so a chunk of ``D`` draws needs about ``D n`` plus ``90 n²`` bytes, not
+``17 D n²``.
 
 Departures and additions: veto players (an input of the scenario) never move
 outside the interval they accept, and the final forecast is projected onto
@@ -87,7 +91,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from standoff.core.problems import BargainingProblem, BargainingResult, FloatArray
-from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, weighted_mean, weighted_median
+from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, kernel_array, weighted_mean, weighted_median
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 OFFER_NAMES = ("none", "confrontation", "compromise", "capitulation")
@@ -275,7 +279,11 @@ def _round(
     partner: NDArray[np.intp],
     new: FloatArray,
 ) -> None:
-    """One round on every draw; fills the output arrays (see :func:`eu_round`)."""
+    """One round on every draw; fills the output arrays (see :func:`eu_round`).
+
+    ``own``, ``other`` and ``offer`` hold every draw's ``(n, n)`` values, or, with a leading
+    axis of 1, serve as one draw's scratch space (the values are then not kept).
+    """
     n_draws, n = x.shape
     d, log_d, log_win, log_lose = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
     rank = np.empty((n, n), dtype=np.intp)
@@ -285,6 +293,8 @@ def _round(
     order = np.empty(n, dtype=np.intp)
     for k in range(n_draws):
         xk, sk = x[k], s[k]
+        kept = k if own.shape[0] == n_draws else 0
+        own_k, other_k, offer_k = own[kept], other[kept], offer[kept]
         for i in range(n):
             w[i] = c[k, i] * sk[i]
             m[i] = abs(xk[i] - mu[k]) / span
@@ -308,23 +318,23 @@ def _round(
                 below[i, j] = count
         # Risk: danger S_i = Σ_{j≠i} EU(j→i) with every r = 1.
         _wins(d, log_d, order, below, xk, w, ones, True, rank, scholz, p, a, prefix)
-        _eu(d, log_win, log_lose, sk, p, m, ones, True, q, t, own[k], other[k])
+        _eu(d, log_win, log_lose, sk, p, m, ones, True, q, t, own_k, other_k)
         for i in range(n):
             danger[i] = 0.0
             for j in range(n):
                 if j != i:
-                    danger[i] += own[k, j, i]
+                    danger[i] += own_k[j, i]
         hi, lo = danger.max(), danger.min()
         for i in range(n):
             big_r = (2 * danger[i] - hi - lo) / (hi - lo) if hi > lo else 0.0
             risk[k, i] = (1 - big_r / 3) / (1 + big_r / 3)
         _wins(d, log_d, order, below, xk, w, risk[k], False, rank, scholz, p, a, prefix)
-        _eu(d, log_win, log_lose, sk, p, m, risk[k], False, q, t, own[k], other[k])
+        _eu(d, log_win, log_lose, sk, p, m, risk[k], False, q, t, own_k, other_k)
         # Offers received by i, ranked by type then by the key; ties to the lower index.
         for i in range(n):
             best, best_score, best_target = -1, np.inf, xk[i]
             for j in range(n):
-                ui, uj = own[k, i, j], other[k, i, j]
+                ui, uj = own_k[i, j], other_k[i, j]
                 kind = NONE
                 if xk[i] != xk[j]:
                     if uj > ui and ui > 0:
@@ -334,7 +344,7 @@ def _round(
                             kind = COMPROMISE
                         elif uj < abs(ui):
                             kind = CAPITULATION
-                offer[k, i, j] = kind
+                offer_k[i, j] = kind
                 if kind == NONE:
                     continue
                 target = xk[i] + (xk[j] - xk[i]) * (abs(ui) / uj) if kind == COMPROMISE else xk[j]
@@ -351,11 +361,19 @@ def _round(
 
 
 def eu_round(
-    x: FloatArray, s: FloatArray, c: FloatArray, span: float, cfg: EUSettings, mu: FloatArray | None = None
+    x: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    span: float,
+    cfg: EUSettings,
+    mu: FloatArray | None = None,
+    pairs: bool = True,
 ) -> dict[str, FloatArray]:
     """One round from positions ``x`` ``(D, n)``: forecast, risk, EU, offers, new positions.
 
     ``mu``: the round's forecast if already known (else computed per ``cfg.mu``).
+    ``pairs=False`` leaves out the pairwise arrays (``eu_own``, ``eu_other``, ``offer``):
+    they are then computed in one draw's space, ``17 n²`` bytes, not ``17 D n²``.
 
     Returns named arrays: ``mu`` ``(D,)``; ``risk`` ``(D, n)``; ``eu_own[i, j] = EU(i→j)``
     and ``eu_other[i, j] = EU(j→i)``, both with ``r_i`` ``(D, n, n)``; ``offer[i, j]``
@@ -366,25 +384,26 @@ def eu_round(
         raise ValueError(f"unknown p_reading {cfg.p_reading!r}; expected 'scholz' or 'pairwise'")
     if cfg.offer_rank not in ("smallest_move", "scholz"):
         raise ValueError(f"unknown offer_rank {cfg.offer_rank!r}; expected 'smallest_move' or 'scholz'")
-    x = np.ascontiguousarray(x, dtype=float)
+    x = kernel_array(x)
     n_draws, n = x.shape
     if mu is None:
         w = c * s
         mu = weighted_median(x, w) if cfg.mu == "median" else weighted_mean(x, w)
+    kept = n_draws if pairs else 1
     out = {
         "mu": mu,
         "risk": np.empty((n_draws, n)),
-        "eu_own": np.empty((n_draws, n, n)),
-        "eu_other": np.empty((n_draws, n, n)),
-        "offer": np.empty((n_draws, n, n), dtype=np.int8),
+        "eu_own": np.empty((kept, n, n)),
+        "eu_other": np.empty((kept, n, n)),
+        "offer": np.empty((kept, n, n), dtype=np.int8),
         "partner": np.empty((n_draws, n), dtype=np.intp),
         "new": np.empty((n_draws, n)),
     }
     _round(
         x,
-        np.ascontiguousarray(s, dtype=float),
-        np.ascontiguousarray(c, dtype=float),
-        np.ascontiguousarray(mu),
+        kernel_array(s),
+        kernel_array(c),
+        kernel_array(mu),
         float(span),
         float(cfg.q),
         float(cfg.t),
@@ -397,6 +416,9 @@ def eu_round(
         out["partner"],
         out["new"],
     )
+    if not pairs:
+        for name in ("eu_own", "eu_other", "offer"):
+            del out[name]
     return out
 
 
@@ -428,7 +450,7 @@ def expected_utility(
     for t in range(1, cfg.max_rounds + 1):
         live = np.flatnonzero(active)  # only draws still bargaining are computed
         mu = (med if cfg.mu == "median" else mean)[-1][live]
-        step = eu_round(x[live], s[live], c[live], span, cfg, mu)
+        step = eu_round(x[live], s[live], c[live], span, cfg, mu, pairs=record)
         new = x.copy()
         new[live] = np.clip(step["new"], low, high)
         if record:

@@ -69,7 +69,9 @@ Implementation
 and runs each to its stopping rule, with scratch arrays allocated once per
 call and none in the turns. Its innermost loops add one voter (elections)
 or one third party (challenges) to all option pairs or all targets at once,
-which the compiler vectorises (divisions skip Python's zero check,
+and take the distances from one actor to every position or bargain one
+dimension at a time, branch-free (a term that must not count adds ``+0.0``,
+which changes no sum here), which the compiler vectorises (divisions skip Python's zero check,
 ``error_model="numpy"``: no denominator here can be 0); ``O(n³)`` work per
 turn. Sums over actors and dimensions are pairwise in ``np.sum``'s order,
 and voters and third parties are added in actor order, so that values agree
@@ -105,7 +107,7 @@ from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from standoff.core.problems import BargainingProblem, BargainingResult
-from standoff.engines.base import BARGAINING, EngineSpec, apply_veto
+from standoff.engines.base import BARGAINING, EngineSpec, apply_veto, kernel_array
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -227,9 +229,9 @@ def _prepare(
     capability: ArrayLike, position: ArrayLike, salience: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Validate and convert inputs to ``(D, n)``, ``(D, n, K)``, ``(D, n, K)`` float arrays."""
-    c = np.array(capability, dtype=float, ndmin=2)
-    x = np.array(position, dtype=float)
-    s = np.array(salience, dtype=float)
+    c = kernel_array(np.atleast_2d(capability))
+    x = kernel_array(position)
+    s = kernel_array(salience)
     if x.ndim != 3 or s.shape != x.shape:
         raise ValueError(f"position and salience must both be (D, n, K); got {x.shape} and {s.shape}")
     if c.shape != x.shape[:2]:
@@ -387,6 +389,31 @@ def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArr
     return _sum(sq, 0, sq.shape[0])
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _distance_row(
+    ideal: FloatArray, a: int, pos: FloatArray, s: FloatArray, s_sq_a: float, sq: FloatArray, out: FloatArray
+) -> None:
+    """``out[b] = d_ab`` from ``a``'s ideal to every row ``b`` of ``pos``, summing as :func:`_distance_sq`.
+
+    With fewer than eight dimensions that sum is sequential from 0, so it is taken for all
+    ``b`` at once, one dimension at a time (a loop over ``b`` that vectorises).
+    """
+    n_pos, n_dims = pos.shape
+    if n_dims < 8:
+        for b in range(n_pos):
+            out[b] = 0.0
+        for k in range(n_dims):
+            xa, sa = ideal[a, k], s[a, k]
+            for b in range(n_pos):
+                ds = (xa - pos[b, k]) * sa
+                out[b] += ds * ds
+        for b in range(n_pos):
+            out[b] = np.sqrt(out[b] / s_sq_a)
+    else:
+        for b in range(n_pos):
+            out[b] = np.sqrt(_distance_sq(ideal, a, pos, b, s, sq) / s_sq_a)
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _log_victory_into(util: FloatArray, weight: FloatArray, m: int, strength: FloatArray, lv: FloatArray) -> None:
     """``lv[x, y] = log P_xy`` for the options ``x, y < m`` (``lv[x, x] = log 1/2``).
@@ -425,10 +452,10 @@ def _scratch(n: int, n_dims: int) -> tuple:
         np.empty((1 + n, 1 + n)),  # strength
         np.empty((1 + n, 1 + n)),  # lv
         np.empty(1 + n, dtype=np.int64),  # opts
-        np.empty((8, n)),  # per-actor vectors
+        np.empty((10, n)),  # per-actor vectors
         np.empty(n_dims),  # sq
-        np.empty((n, n_dims)),  # b_init
-        np.empty((n, n_dims)),  # b_rcvr
+        np.zeros((n, n_dims)),  # b_init
+        np.zeros((n, n_dims)),  # b_rcvr
     )
 
 
@@ -459,12 +486,13 @@ def _turn(
     """
     one_minus, capped, own, value, sub, strength, lv, opts, vec, sq, b_init, b_rcvr = work
     r_i, u_mi, u_mm, a_i, a_j, pro, con, rest = vec[0], vec[1], vec[2], vec[3], vec[4], vec[5], vec[6], vec[7]
+    d_init, d_rcvr = vec[8], vec[9]
     n, n_dims = x.shape
     for a in range(n):
+        _distance_row(x, a, x, s, s_sq[a], sq, d_init)
         for b in range(n):
-            d = np.sqrt(_distance_sq(x, a, x, b, s, sq) / s_sq[a])
-            one_minus[a, b] = 1.0 - d
-            capped[a, b] = min(d, 1.0)
+            one_minus[a, b] = 1.0 - d_init[b]
+            capped[a, b] = min(d_init[b], 1.0)
 
     # Risk attitudes from the risk-neutral election over positions (U = 1 − d).
     _log_victory_into(one_minus, c, n, strength, lv)
@@ -512,9 +540,9 @@ def _turn(
                 pi = (max(v, 0.0) + a_i[j]) / (abs(v) + (a_i[j] + a_j[j]))
                 y = u_mj - u_m_m
                 t = (((u_m_m - u_m_i) - y) * pi + y) * w_m
-                if j != m:
-                    pro[j] += max(t, 0.0)
-                    con[j] += min(t, 0.0)
+                # j = m adds +0.0, which changes no sum here (none is ever -0.0); no branch
+                pro[j] += max(t, 0.0) if j != m else 0.0
+                con[j] += min(t, 0.0) if j != m else 0.0
         best, best_gain, best_prob = -1, -np.inf, np.nan
         for j in range(n):
             if j == i:
@@ -555,17 +583,17 @@ def _turn(
         value[a, 0] = _sum(own[a], 0, n) / n
         for i in range(n):
             rest[i] = 0.0
-        for m in range(n):  # everyone but the two principals stays
+        for m in range(n):  # everyone but the two principals stays (adding +0.0 changes no sum)
+            own_am = own[a, m]
             for i in range(n):
-                if m != i and m != target[i]:
-                    rest[i] += own[a, m]
+                rest[i] += own_am if m != i and m != target[i] else 0.0
+        _distance_row(x, a, b_init, s, s_sq[a], sq, d_init)  # rows of actors without a bargain: unused
+        _distance_row(x, a, b_rcvr, s, s_sq[a], sq, d_rcvr)
         for i in range(n):
             if target[i] < 0:
                 continue
-            d_init = np.sqrt(_distance_sq(x, a, b_init, i, s, sq) / s_sq[a])
-            d_rcvr = np.sqrt(_distance_sq(x, a, b_rcvr, i, s, sq) / s_sq[a])
-            u_bi = (1.0 - d_init) * (1.0 + min(d_init, 1.0) * risk[a])
-            u_br = (1.0 - d_rcvr) * (1.0 + min(d_rcvr, 1.0) * risk[a])
+            u_bi = (1.0 - d_init[i]) * (1.0 + min(d_init[i], 1.0) * risk[a])
+            u_br = (1.0 - d_rcvr[i]) * (1.0 + min(d_rcvr[i], 1.0) * risk[a])
             value[a, 1 + i] = ((u_bi + u_br) + rest[i]) / n
 
     # Each actor k elects among the status quo and the bargains it is part of.

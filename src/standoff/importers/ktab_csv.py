@@ -2,13 +2,15 @@
 
 The format (KAPSARC's KTAB toolkit, ``smpc``)::
 
-    <name>, <description>, <actor count>, <dimension count>[,]
+    <name>, <description>, <actor count>, <dimension count>[, <ignored>...]
     Actor, Description, Power, <dim 1 name>, <dim 1 salience>, ...[,]
     <actor>, <description>, <power>, <position 1>, <salience 1>, ...[,]
 
 one row per actor; positions and saliences on 0-100, an actor's saliences
 summing to at most 100; power (capability) ``>= 0``. Fields may be quoted and
-are trimmed; trailing empty fields are ignored. Values stay on KTAB's 0-100
+are trimmed; trailing empty fields are ignored. Fields after the first four of
+the title line are ignored, as KTAB's own reader ignores them (its example
+``dummyData_6Dim.csv`` has such a title line). Values stay on KTAB's 0-100
 scale here; :meth:`KtabScenario.unit_position` and
 :meth:`KtabScenario.unit_salience` give the ``[0, 1]`` arrays the SMP engine
 takes.
@@ -99,10 +101,11 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
         raise KtabCsvError(f"{path}: empty file; expected a title line 'name, description, actors, dimensions'")
 
     no, title = lines[0]
-    if len(title) != 4:
+    if len(title) < 4:
         raise fail(
             no,
-            f"expected a title line with 4 fields (name, description, actor count, dimension count), got {len(title)}",
+            "expected a title line with at least 4 fields (name, description, actor count, dimension count), "
+            f"got {len(title)}",
         )
     counts = []
     for label, value in (("actor count", title[2]), ("dimension count", title[3])):
