@@ -256,7 +256,7 @@ def _defeat_sentence(effects) -> str:  # noqa: ANN001 - WeibullAFT
 
 
 def _recurrence_backtest(train, test, spells, last_train_year: int, *, refit: bool) -> list:  # noqa: ANN001
-    from standoff.history.default_fit import default_episodes, episode_fit
+    from standoff.history.default_fit import EPISODE_FIT_LABEL, EPISODES_LABEL, default_episodes, episode_fit
     from standoff.history.episodes import coercion_episodes
     from standoff.history.recurrence import episode_frame
     from standoff.history.recurrence_models import StructuralEngine, backtest_table, fit_all, fitted_engine
@@ -264,14 +264,14 @@ def _recurrence_backtest(train, test, spells, last_train_year: int, *, refit: bo
     with err.status("Fitting the structural engine (the shipped fits unless the data or the model changed)…"):
         engine_train = replace(fitted_engine(train, refit=refit), name=ICB_ENGINE)
         engine_all = replace(fitted_engine(spells, refit=refit), name=ICB_ENGINE)
-    with err.status("Calibrating the engine on the Iran-US episodes…"):
+    with err.status(f"Calibrating the engine on the {EPISODES_LABEL}…"):
         episode_params = episode_fit().params
-    episode_engine = StructuralEngine.from_params(episode_params, "deterrence engine (Iran-episode fit)")
-    in_sample = StructuralEngine.from_params(episode_params, "deterrence engine (Iran-episode fit, in sample)")
+    episode_engine = StructuralEngine.from_params(episode_params, EPISODE_FIT_LABEL)
+    in_sample = StructuralEngine.from_params(episode_params, f"{EPISODE_FIT_LABEL[:-1]}, in sample)")
     with err.status("Fitting the reference models…"):
         early = fit_all(train, engine=engine_train)
         full = fit_all(spells, engine=engine_all)
-    iran = default_episodes()
+    shipped = default_episodes()
     return [
         backtest_table(
             f"ICB spells starting {last_train_year + 1}-2007",
@@ -282,5 +282,5 @@ def _recurrence_backtest(train, test, spells, last_train_year: int, *, refit: bo
         backtest_table(
             "coercion episodes", "all ICB spells", [*full, episode_engine], episode_frame(coercion_episodes())
         ),
-        backtest_table("Iran-US episodes (before 2025)", "all ICB spells", [*full, in_sample], episode_frame(iran)),
+        backtest_table(EPISODES_LABEL, "all ICB spells", [*full, in_sample], episode_frame(shipped)),
     ]

@@ -33,6 +33,9 @@ from standoff.history.calibration import CalibrationResult, calibrate, load_fit,
 from standoff.history.episodes import Episode, iran_us_episodes
 
 FORECAST_CASE = "IR-2025"
+#: How reports name the shipped episode set the episode calibration is fitted on, and that fit.
+EPISODES_LABEL = "Iran-US episodes (before 2025)"
+EPISODE_FIT_LABEL = "deterrence engine (Iran-episode fit)"
 DEFAULT_HORIZON = 120
 
 
