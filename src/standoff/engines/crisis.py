@@ -332,7 +332,8 @@ class UniformCost:
         width = hi - lo
         degenerate = width <= 0.0
         safe = np.where(degenerate, 1.0, width)
-        smooth = np.clip((y - lo) / safe, 0.0, 1.0)
+        with np.errstate(over="ignore"):  # a vanishing width sends far points to ±inf; the clip takes them to 0 or 1
+            smooth = np.clip((y - lo) / safe, 0.0, 1.0)
         return np.where(degenerate, (y > lo).astype(float), smooth)
 
     def partial_mean(self, y: ArrayLike) -> FloatArray:
