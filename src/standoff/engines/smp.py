@@ -336,7 +336,9 @@ def _round4(v: float) -> float:
     return np.floor(0.5 + v * 10000.0) / 10000.0
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+# Explicit signatures here and on ``_log_victory_into``: callers pass literal integers (``lo = 0``
+# through the inlined ``_sum``, ``m = 1``), and each literal value would compile a specialisation.
+@njit("float64(float64[::1], int64, int64)", cache=True, nogil=True, error_model="numpy")
 def _block_sum(a: FloatArray, lo: int, n: int) -> float:
     """``Σ a[lo : lo + n]`` for ``8 ≤ n ≤ 128`` as NumPy sums it: eight interleaved accumulators."""
     r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
@@ -414,7 +416,12 @@ def _distance_row(
             out[b] = np.sqrt(_distance_sq(ideal, a, pos, b, s, sq) / s_sq_a)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(
+    "void(float64[:, ::1], float64[::1], int64, float64[:, ::1], float64[:, ::1])",
+    cache=True,
+    nogil=True,
+    error_model="numpy",
+)
 def _log_victory_into(util: FloatArray, weight: FloatArray, m: int, strength: FloatArray, lv: FloatArray) -> None:
     """``lv[x, y] = log P_xy`` for the options ``x, y < m`` (``lv[x, x] = log 1/2``).
 
