@@ -371,7 +371,7 @@ def _long_sum(a: FloatArray, lo: int, n: int) -> float:
     return left + right
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _sum(a: FloatArray, lo: int, n: int) -> float:
     """``Σ a[lo : lo + n]`` in the order of ``np.sum`` along a contiguous axis (NumPy's pairwise summation)."""
     if n < 8:
@@ -382,7 +382,7 @@ def _sum(a: FloatArray, lo: int, n: int) -> float:
     return _block_sum(a, lo, n) if n <= 128 else _long_sum(a, lo, n)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArray, sq: FloatArray) -> float:
     """``Σ_k (s_ak (ideal_ak − pos_bk))²``; ``sq`` ``(K,)`` is scratch space."""
     for k in range(sq.shape[0]):
@@ -391,7 +391,7 @@ def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArr
     return _sum(sq, 0, sq.shape[0])
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _distance_row(
     ideal: FloatArray, a: int, pos: FloatArray, s: FloatArray, s_sq_a: float, sq: FloatArray, out: FloatArray
 ) -> None:
@@ -693,8 +693,11 @@ def _run(
         n_turns[dr] = turn
         most = max(most, turn)
     for dr in range(n_draws):  # stopped draws repeat their last state
+        last = traj[dr, n_turns[dr]]
         for t in range(n_turns[dr] + 1, most + 1):
-            traj[dr, t] = traj[dr, n_turns[dr]]
+            for i in range(n):  # element by element: a slice assignment compiles Numba's shape-mismatch message
+                for k in range(n_dims):
+                    traj[dr, t, i, k] = last[i, k]
     return most
 
 
