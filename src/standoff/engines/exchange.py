@@ -706,8 +706,14 @@ def _candidates(left: BoolArray, present: BoolArray) -> tuple[IntArray, IntArray
     for p in range(m):
         for q in range(p + 1, m):
             _pair_codes(left, present, p, q, code)
-            for first, second in ((0, 3), (1, 2)):
-                count += np.sum(code == first) * np.sum(code == second)
+            for first, second in ((0, 3), (1, 2)):  # counted in loops: np.sum(code == first) compiles slower
+                n_first = n_second = 0
+                for a in range(n):
+                    if code[a] == first:
+                        n_first += 1
+                    elif code[a] == second:
+                        n_second += 1
+                count += n_first * n_second
     actors = np.empty((count, 2), dtype=np.int64)
     pairs = np.empty((count, 2), dtype=np.int64)
     k = 0
@@ -783,6 +789,35 @@ def _sort_entries(g: FloatArray, pos: IntArray, n: int, tmp_g: FloatArray, tmp_p
 
 
 @_jit
+def _heap_sort(v: IntArray) -> None:
+    """Sort ``v`` in place, ascending (a heap sort: the entries are distinct, so any sort gives
+    the same order, and this one compiles in a fraction of the time of ``ndarray.sort``)."""
+    n = v.shape[0]
+    for top in range(n // 2 - 1, -1, -1):
+        _sift_down(v, top, n)
+    for end in range(n - 1, 0, -1):
+        v[0], v[end] = v[end], v[0]
+        _sift_down(v, 0, end)
+
+
+@_inline
+def _sift_down(v: IntArray, root: int, n: int) -> None:
+    """Restore the max-heap ``v[:n]`` below ``root``."""
+    item = v[root]
+    while True:
+        child = 2 * root + 1
+        if child >= n:
+            break
+        if child + 1 < n and v[child + 1] > v[child]:
+            child += 1
+        if v[child] <= item:
+            break
+        v[root] = v[child]
+        root = child
+    v[root] = item
+
+
+@_jit
 def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int]:
     """Rule 6: the list's entries sorted into ``dst`` by gain, highest first, stably; gains
     within ``tol`` of the next (chained) form a cluster that keeps its list order.
@@ -809,7 +844,7 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
                 b += 1
         if t == L or last - g > tol:  # the cluster [start, t) ends: in list order
             if t - start > _SHORT:
-                merged[start:t].sort()
+                _heap_sort(merged[start:t])
             else:
                 for j in range(start + 1, t):
                     i_j = merged[j]
@@ -1188,7 +1223,10 @@ def _simulate(
                 for row in range(7):
                     floats[row, E] = records[e, row]
                 E += 1
-        if np.any(short[:, 0] >= 0):
+        stopped = False  # a loop, not np.any(short[:, 0] >= 0), which takes longer to compile
+        for d in range(D):
+            stopped |= short[d, 0] >= 0
+        if stopped:
             break
     return positions, voting, ties, events, pointers, short, ints[:, :E], floats[:, :E]
 
