@@ -706,8 +706,14 @@ def _candidates(left: BoolArray, present: BoolArray) -> tuple[IntArray, IntArray
     for p in range(m):
         for q in range(p + 1, m):
             _pair_codes(left, present, p, q, code)
-            for first, second in ((0, 3), (1, 2)):
-                count += np.sum(code == first) * np.sum(code == second)
+            for first, second in ((0, 3), (1, 2)):  # counted in loops: np.sum(code == first) compiles slower
+                n_first = n_second = 0
+                for a in range(n):
+                    if code[a] == first:
+                        n_first += 1
+                    elif code[a] == second:
+                        n_second += 1
+                count += n_first * n_second
     actors = np.empty((count, 2), dtype=np.int64)
     pairs = np.empty((count, 2), dtype=np.int64)
     k = 0
@@ -777,9 +783,38 @@ def _sort_entries(g: FloatArray, pos: IntArray, n: int, tmp_g: FloatArray, tmp_p
                     b += 1
         in_tmp = not in_tmp
         width *= 2
-    if in_tmp:
-        g[:n] = tmp_g[:n]
-        pos[:n] = tmp_pos[:n]
+    if in_tmp:  # element by element: a slice assignment compiles Numba's shape-mismatch message
+        for t in range(n):
+            g[t], pos[t] = tmp_g[t], tmp_pos[t]
+
+
+@_jit
+def _heap_sort(v: IntArray) -> None:
+    """Sort ``v`` in place, ascending (a heap sort: the entries are distinct, so any sort gives
+    the same order, and this one compiles in a fraction of the time of ``ndarray.sort``)."""
+    n = v.shape[0]
+    for top in range(n // 2 - 1, -1, -1):
+        _sift_down(v, top, n)
+    for end in range(n - 1, 0, -1):
+        v[0], v[end] = v[end], v[0]
+        _sift_down(v, 0, end)
+
+
+@_inline
+def _sift_down(v: IntArray, root: int, n: int) -> None:
+    """Restore the max-heap ``v[:n]`` below ``root``."""
+    item = v[root]
+    while True:
+        child = 2 * root + 1
+        if child >= n:
+            break
+        if child + 1 < n and v[child + 1] > v[child]:
+            child += 1
+        if v[child] <= item:
+            break
+        v[root] = v[child]
+        root = child
+    v[root] = item
 
 
 @_jit
@@ -809,7 +844,7 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
                 b += 1
         if t == L or last - g > tol:  # the cluster [start, t) ends: in list order
             if t - start > _SHORT:
-                merged[start:t].sort()
+                _heap_sort(merged[start:t])
             else:
                 for j in range(start + 1, t):
                     i_j = merged[j]
@@ -1061,10 +1096,10 @@ def _round(
     # one more slot for an entry appended on a tie
     src = np.arange(K + 1)
     dst = np.empty(K + 1, dtype=np.int64)
-    rest_g, rest_pos = order_work[2], order_work[3]
-    for k in range(K):
-        rest_g[k], rest_pos[k] = gain[k], k
-    L, first = _merge(src, dst, 0, K, tol, order_work)
+    # The merge's order does not depend on how the entries are split; ``0 * K`` is a run-time
+    # zero, so that ``_file`` is compiled once, not also for a literal 0.
+    n_run, n_rest = _file(src, 0 * K, K, gain, order_work)
+    L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
     src, dst = dst, src
     n_real = 0
     step = 0
@@ -1091,7 +1126,16 @@ def _round(
                 realised = np.concatenate((realised, np.empty(n_real, dtype=np.int64)))
                 records = np.concatenate((records, np.empty((n_real, 7))))
             realised[n_real] = r
-            records[n_real] = (xs[r, 0], xs[r, 1], move[r, 0], move[r, 1], y[r, 0], y[r, 1], gain[r])
+            rec = records[n_real]  # element by element: a row assignment compiles Numba's shape-mismatch message
+            rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6] = (
+                xs[r, 0],
+                xs[r, 1],
+                move[r, 0],
+                move[r, 1],
+                y[r, 0],
+                y[r, 1],
+                gain[r],
+            )
             n_real += 1
             _write_updates(r, cand, state, x, w, T, Uoff)
             n_run, n_rest, found, phase = _pass(
@@ -1133,7 +1177,10 @@ def _simulate(
     D, n, m = x.shape
     positions = np.empty((D, rounds + 1, n, m))
     voting = np.empty((D, rounds, n, m))
-    positions[:, 0] = x
+    for d in range(D):  # loops, not slice assignments, which compile Numba's shape-mismatch message
+        for a in range(n):
+            for e in range(m):
+                positions[d, 0, a, e] = x[d, a, e]
     ties = np.zeros((D, rounds), dtype=np.int64)
     events = np.zeros((D, rounds), dtype=np.int64)
     pointers = np.zeros((2, D), dtype=np.int64)
@@ -1151,8 +1198,9 @@ def _simulate(
                 short[d, 0], short[d, 1], short[d, 2], short[d, 3] = kind, t, step, phase
                 continue
             # 8. voting positions (the last vote of each exchange's current state) and eq. (4)
-            vote[:] = x0
-            new[:] = x0
+            for a in range(n):
+                for e in range(m):
+                    vote[a, e] = new[a, e] = x0[a, e]
             for e in range(realised.shape[0]):
                 k = realised[e]
                 for s in range(2):
@@ -1164,15 +1212,21 @@ def _simulate(
             if E + realised.shape[0] > ints.shape[1]:
                 size = max(2 * ints.shape[1], E + realised.shape[0])
                 grown_i, grown_f = np.empty((7, size), dtype=np.int64), np.empty((7, size))
-                grown_i[:, :E], grown_f[:, :E] = ints[:, :E], floats[:, :E]
+                for row in range(7):
+                    for e in range(E):
+                        grown_i[row, e], grown_f[row, e] = ints[row, e], floats[row, e]
                 ints, floats = grown_i, grown_f
             for e in range(realised.shape[0]):
                 k = realised[e]
                 ints[0, E], ints[1, E], ints[2, E] = d, t, e
                 ints[3, E], ints[4, E], ints[5, E], ints[6, E] = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
-                floats[:, E] = records[e]
+                for row in range(7):
+                    floats[row, E] = records[e, row]
                 E += 1
-        if np.any(short[:, 0] >= 0):
+        stopped = False  # a loop, not np.any(short[:, 0] >= 0), which takes longer to compile
+        for d in range(D):
+            stopped |= short[d, 0] >= 0
+        if stopped:
             break
     return positions, voting, ties, events, pointers, short, ints[:, :E], floats[:, :E]
 

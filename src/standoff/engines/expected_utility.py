@@ -126,6 +126,25 @@ def _u1(z: float) -> float:
 
 
 @njit(cache=True, nogil=True)
+def _max_min(v: FloatArray) -> tuple[float, float]:
+    """``(v.max(), v.min())`` as NumPy has them (the first NaN if any), in one pass that
+    compiles faster than the two reductions."""
+    if v.shape[0] == 0:
+        raise ValueError("zero-size array to reduction operation maximum which has no identity")
+    hi = lo = v[0]
+    if not np.isnan(hi):
+        for i in range(1, v.shape[0]):
+            x = v[i]
+            if np.isnan(x):
+                return x, x
+            if x > hi:
+                hi = x
+            if x < lo:
+                lo = x
+    return hi, lo
+
+
+@njit(cache=True, nogil=True)
 def _argsort(v: FloatArray, out: NDArray[np.intp]) -> None:
     """Stable argsort of a short vector into ``out`` (insertion sort, no allocation)."""
     for i in range(v.shape[0]):
@@ -185,8 +204,9 @@ def _wins(
     prefix[0] = 0.0
     den = 0.0
     for k in range(n):
-        if linear:
-            a[k] = d[k]
+        if linear:  # element by element: a row assignment compiles Numba's shape-mismatch message
+            for c in range(n):
+                a[k, c] = d[k, c]
         else:
             for c in range(n):
                 a[k, c] = np.exp(r[k] * log_d[k, c])
@@ -316,20 +336,25 @@ def _round(
                 while count < n and xs[count] < mid:
                     count += 1
                 below[i, j] = count
-        # Risk: danger S_i = Σ_{j≠i} EU(j→i) with every r = 1.
-        _wins(d, log_d, order, below, xk, w, ones, True, rank, scholz, p, a, prefix)
-        _eu(d, log_win, log_lose, sk, p, m, ones, True, q, t, own_k, other_k)
-        for i in range(n):
-            danger[i] = 0.0
-            for j in range(n):
-                if j != i:
-                    danger[i] += own_k[j, i]
-        hi, lo = danger.max(), danger.min()
-        for i in range(n):
-            big_r = (2 * danger[i] - hi - lo) / (hi - lo) if hi > lo else 0.0
-            risk[k, i] = (1 - big_r / 3) / (1 + big_r / 3)
-        _wins(d, log_d, order, below, xk, w, risk[k], False, rank, scholz, p, a, prefix)
-        _eu(d, log_win, log_lose, sk, p, m, risk[k], False, q, t, own_k, other_k)
+        # Two passes, first with every r = 1 (``linear``, a run-time flag so that ``_wins`` and
+        # ``_eu`` are compiled once, not once per literal value), then with the risk exponents.
+        for step in range(2):
+            linear = step == 0
+            r_k = ones if linear else risk[k]
+            _wins(d, log_d, order, below, xk, w, r_k, linear, rank, scholz, p, a, prefix)
+            _eu(d, log_win, log_lose, sk, p, m, r_k, linear, q, t, own_k, other_k)
+            if not linear:
+                break
+            # Risk: danger S_i = Σ_{j≠i} EU(j→i) with every r = 1.
+            for i in range(n):
+                danger[i] = 0.0
+                for j in range(n):
+                    if j != i:
+                        danger[i] += own_k[j, i]
+            hi, lo = _max_min(danger)
+            for i in range(n):
+                big_r = (2 * danger[i] - hi - lo) / (hi - lo) if hi > lo else 0.0
+                risk[k, i] = (1 - big_r / 3) / (1 + big_r / 3)
         # Offers received by i, ranked by type then by the key; ties to the lower index.
         for i in range(n):
             best, best_score, best_target = -1, np.inf, xk[i]

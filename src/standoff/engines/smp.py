@@ -336,7 +336,9 @@ def _round4(v: float) -> float:
     return np.floor(0.5 + v * 10000.0) / 10000.0
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+# Explicit signatures here and on ``_log_victory_into``: callers pass literal integers (``lo = 0``
+# through the inlined ``_sum``, ``m = 1``), and each literal value would compile a specialisation.
+@njit("float64(float64[::1], int64, int64)", cache=True, nogil=True, error_model="numpy")
 def _block_sum(a: FloatArray, lo: int, n: int) -> float:
     """``Σ a[lo : lo + n]`` for ``8 ≤ n ≤ 128`` as NumPy sums it: eight interleaved accumulators."""
     r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
@@ -369,7 +371,7 @@ def _long_sum(a: FloatArray, lo: int, n: int) -> float:
     return left + right
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _sum(a: FloatArray, lo: int, n: int) -> float:
     """``Σ a[lo : lo + n]`` in the order of ``np.sum`` along a contiguous axis (NumPy's pairwise summation)."""
     if n < 8:
@@ -380,7 +382,7 @@ def _sum(a: FloatArray, lo: int, n: int) -> float:
     return _block_sum(a, lo, n) if n <= 128 else _long_sum(a, lo, n)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArray, sq: FloatArray) -> float:
     """``Σ_k (s_ak (ideal_ak − pos_bk))²``; ``sq`` ``(K,)`` is scratch space."""
     for k in range(sq.shape[0]):
@@ -389,7 +391,7 @@ def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArr
     return _sum(sq, 0, sq.shape[0])
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _distance_row(
     ideal: FloatArray, a: int, pos: FloatArray, s: FloatArray, s_sq_a: float, sq: FloatArray, out: FloatArray
 ) -> None:
@@ -414,7 +416,12 @@ def _distance_row(
             out[b] = np.sqrt(_distance_sq(ideal, a, pos, b, s, sq) / s_sq_a)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(
+    "void(float64[:, ::1], float64[::1], int64, float64[:, ::1], float64[:, ::1])",
+    cache=True,
+    nogil=True,
+    error_model="numpy",
+)
 def _log_victory_into(util: FloatArray, weight: FloatArray, m: int, strength: FloatArray, lv: FloatArray) -> None:
     """``lv[x, y] = log P_xy`` for the options ``x, y < m`` (``lv[x, x] = log 1/2``).
 
@@ -686,8 +693,11 @@ def _run(
         n_turns[dr] = turn
         most = max(most, turn)
     for dr in range(n_draws):  # stopped draws repeat their last state
+        last = traj[dr, n_turns[dr]]
         for t in range(n_turns[dr] + 1, most + 1):
-            traj[dr, t] = traj[dr, n_turns[dr]]
+            for i in range(n):  # element by element: a slice assignment compiles Numba's shape-mismatch message
+                for k in range(n_dims):
+                    traj[dr, t, i, k] = last[i, k]
     return most
 
 
