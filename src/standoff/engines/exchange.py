@@ -1285,6 +1285,6 @@ SPEC: EngineSpec[IssuesProblem, IssuesResult] = EngineSpec(
     outputs=("issues",),
     rounds=True,
     kernels=lambda: (_simulate,),
-    compile_seconds=17,
+    compile_seconds=10,
     reference="Stokman & van Oosten 1994, in Bueno de Mesquita & Stokman (eds.), European Community Decision Making",
 )

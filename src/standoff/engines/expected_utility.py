@@ -529,5 +529,5 @@ SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
     reference="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, JTP 23(4)",
     rounds=True,
     kernels=lambda: (_round,),
-    compile_seconds=6,
+    compile_seconds=3,
 )

@@ -840,6 +840,6 @@ SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
     outputs=("forecast", "trajectory", "forecast_by_round", "rounds", "stop", "details"),
     rounds=True,
     kernels=lambda: (_run,),
-    compile_seconds=8,
+    compile_seconds=4,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
 )
