@@ -31,7 +31,12 @@ from hypothesis.extra import numpy as hnp
 
 from standoff.core.problems import STOP_NAMES, BargainingProblem, BargainingResult, IssuesProblem, IssuesResult
 from standoff.engines import available, run_issues
-from standoff.engines.adapters import ScreeningProblem, SequentialDemandsProblem, ShiftingPowerProblem
+from standoff.engines.adapters import (
+    ScreeningProblem,
+    SequentialDemandsProblem,
+    ShiftingPowerProblem,
+    StatusQuoProblem,
+)
 from standoff.engines.base import BARGAINING, CRISIS, DYNAMICS, MULTI_ISSUE, EngineSpec
 from standoff.engines.deterrence import DeterrenceParams, DeterrenceProblem
 
@@ -166,10 +171,29 @@ def _sequential(draw: st.DrawFn, d: int) -> SequentialDemandsProblem:
     )
 
 
+@st.composite
+def _status_quo(draw: st.DrawFn, d: int) -> StatusQuoProblem:
+    t = draw(st.integers(1, 5))
+    lo = draw(_array((d,), 0.0, 0.3))
+    believed = draw(st.booleans())
+    b_lo = draw(_array((d,), 0.0, 0.3)) if believed else None
+    return StatusQuoProblem(
+        status_quo=draw(_array((d, t + 1), 0.0, 1.0)),
+        p=draw(_array((d, t + 1), 0.05, 0.95)),
+        proposer_cost=draw(_array((d,), 0.0, 0.5)),
+        cost_lo=lo,
+        cost_hi=lo + draw(_array((d,), 0.0, 0.5)),
+        believed_lo=b_lo,
+        believed_hi=None if b_lo is None else b_lo + draw(_array((d,), 0.0, 0.5)),
+        period_months=draw(st.integers(1, 3)),
+    )
+
+
 _CRISIS: dict[str, Callable[[int], st.SearchStrategy[Any]]] = {
     "screening": _screening,
     "shifting-power": _shifting,
     "sequential-demands": _sequential,
+    "status-quo": _status_quo,
 }
 
 

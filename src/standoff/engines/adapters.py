@@ -11,7 +11,10 @@ can list and run them like every other engine:
 * ``shifting-power`` — Powell (2006): the declining side's preventive motive
   along a path of power;
 * ``sequential-demands`` — rising demands, round by round, against a
-  forward-looking receiver (Powell 1999, ch. 3).
+  forward-looking receiver (Powell 1999, ch. 3);
+* ``status-quo`` — periods in which failed talks leave the status quo, the
+  defender strikes when it prefers war to it, and the challenger chooses under
+  its belief about the defender's cost (Powell 1996; Fearon 1995).
 """
 
 from __future__ import annotations
@@ -135,6 +138,59 @@ def run_sequential_demands(problem: SequentialDemandsProblem, detail: bool = Tru
     )
 
 
+@dataclass(frozen=True)
+class StatusQuoProblem:
+    """A crisis period by period in which failed talks leave the status quo.
+
+    Attributes:
+        status_quo: ``(D, T + 1)`` the proposer's share under the status quo, period by period.
+        p: ``(D, T + 1)`` the proposer's probability of winning a war, period by period.
+        proposer_cost: ``(D,)``.
+        cost_lo, cost_hi: ``(D,)`` the receiver's true cost is uniform on ``[cost_lo, cost_hi]``.
+        believed_lo, believed_hi: ``(D,)`` the proposer's belief about that cost (``None``: the truth).
+        period_months: months per period.
+    """
+
+    status_quo: FloatArray
+    p: FloatArray
+    proposer_cost: FloatArray
+    cost_lo: FloatArray
+    cost_hi: FloatArray
+    believed_lo: FloatArray | None = None
+    believed_hi: FloatArray | None = None
+    period_months: int = 1
+
+    def __post_init__(self) -> None:
+        normalise_arrays(self, "status_quo", "p")
+        if self.status_quo.ndim != 2 or self.p.shape != self.status_quo.shape:
+            raise ValueError(f"status_quo and p must be (D, T + 1), got {self.status_quo.shape}, {self.p.shape}")
+        if (self.believed_lo is None) != (self.believed_hi is None):
+            raise ValueError("give both ends of the believed cost, or neither")
+        names = ["proposer_cost", "cost_lo", "cost_hi"]
+        if self.believed_lo is not None:
+            names += ["believed_lo", "believed_hi"]
+        _per_draw(self, *names)
+        if self.period_months < 1:
+            raise ValueError(f"period_months must be >= 1, got {self.period_months}")
+
+
+def run_status_quo(problem: StatusQuoProblem, detail: bool = True) -> crisis.StatusQuoGame:
+    """:func:`~standoff.engines.crisis.status_quo_game` on a :class:`StatusQuoProblem`."""
+    believed = (
+        None
+        if problem.believed_lo is None or problem.believed_hi is None
+        else crisis.UniformCost(problem.believed_lo, problem.believed_hi)
+    )
+    return crisis.status_quo_game(
+        problem.status_quo,
+        problem.p,
+        problem.proposer_cost,
+        crisis.UniformCost(problem.cost_lo, problem.cost_hi),
+        believed,
+        period_months=problem.period_months,
+    )
+
+
 SCREENING: EngineSpec[ScreeningProblem, crisis.ScreeningOutcome] = EngineSpec(
     name="screening",
     title="Crisis bargaining: screening a receiver with a private cost of war",
@@ -171,5 +227,18 @@ SEQUENTIAL_DEMANDS: EngineSpec[SequentialDemandsProblem, crisis.SequentialDemand
     rounds=True,
 )
 
+STATUS_QUO: EngineSpec[StatusQuoProblem, crisis.StatusQuoGame] = EngineSpec(
+    name="status-quo",
+    title="Crisis bargaining: failed talks leave the status quo, under misperception",
+    kind=CRISIS,
+    run=run_status_quo,
+    problem=StatusQuoProblem,
+    result=crisis.StatusQuoGame,
+    inputs=("status_quo", "p", "proposer_cost", "cost_lo", "cost_hi", "believed_lo", "believed_hi", "period_months"),
+    outputs=("demand", "threshold", "war_by", "deal_by", "status_quo_by", "believed_war_by", "hazard"),
+    reference="Powell 1996, Bargaining in the shadow of power, GEB 15; Fearon 1995, IO 49(3)",
+    rounds=True,
+)
+
 #: The crisis games, in the order the registry lists them.
-CRISIS_SPECS = (SCREENING, SHIFTING_POWER, SEQUENTIAL_DEMANDS)
+CRISIS_SPECS = (SCREENING, SHIFTING_POWER, SEQUENTIAL_DEMANDS, STATUS_QUO)
