@@ -53,3 +53,18 @@ def test_base_rate_and_reference_class_shrinkage():
     dist = np.array([[0.0, 0.1, 0.2, 0.9, 0.9, 0.9, 0.9, 0.9]])  # nearest three all have the outcome
     base = base_rate(y)
     assert np.isclose(forecasts(dist, y, 3)[0], (3 + PRIOR * base) / (3 + PRIOR))
+
+
+def test_a_subset_of_rows_keeps_every_field_aligned() -> None:
+    from standoff.history.icb.fitted import rows
+    from standoff.history.icb.load import load_icb
+
+    r = rows(load_icb())
+    mask = np.zeros(len(r.X), dtype=bool)
+    mask[[3, 10, 500]] = True
+    sub = r.subset(mask)
+    assert len(sub.features) == len(sub.outcomes) == len(sub.info) == sub.X.shape[0] == 3
+    assert sub.info.reset_index(drop=True).equals(r.info.iloc[[3, 10, 500]].reset_index(drop=True))
+    np.testing.assert_array_equal(sub.X, r.X[[3, 10, 500]])
+    np.testing.assert_array_equal(sub.duration, r.duration[[3, 10, 500]])
+    np.testing.assert_array_equal(sub.response_time, r.response_time[[3, 10, 500]])

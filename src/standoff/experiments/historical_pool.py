@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -48,7 +48,7 @@ from standoff.experiments.pooling import (
 )
 from standoff.history.icb.backtest import SPLIT_YEAR, split_by_year
 from standoff.history.icb.crisis_mapping import CrisisMapping, fit_mapping
-from standoff.history.icb.fitted import Rows, cache_dir, fit, predict, rows
+from standoff.history.icb.fitted import Rows, cached, fit, predict, rows
 from standoff.history.icb.load import IcbData, load_icb
 from standoff.scenario.model import CrisisCoding
 
@@ -147,20 +147,6 @@ def subset_key(kinds: tuple[str, ...] | list[str]) -> str:
     return "+".join(k for k in KINDS if k in kinds)
 
 
-def _subset(r: Rows, mask: np.ndarray) -> Rows:
-    idx = np.flatnonzero(mask)
-    return replace(
-        r,
-        features=r.features.iloc[idx].reset_index(drop=True),
-        X=r.X[idx],
-        outcomes=r.outcomes.iloc[idx].reset_index(drop=True),
-        info=r.info.iloc[idx].reset_index(drop=True),
-        response_time=r.response_time[idx],
-        response_kind=r.response_kind[idx],
-        duration=r.duration[idx],
-    )
-
-
 def components(train: Rows, test: Rows, sha256: str) -> tuple[dict[str, dict[str, np.ndarray]], CrisisMapping]:
     """Per question, each kind's forecasts of the ``test`` rows from models fitted on ``train`` only."""
     preds = predict(fit(train, sha256), test.features, test.X)
@@ -195,13 +181,13 @@ def run(data: IcbData | None = None, year: int = SPLIT_YEAR, blocks: int = BLOCK
     r = rows(data)
     in_fit = r.info["crisno"].isin(fit_set).to_numpy()
     in_test = r.info["crisno"].isin(test_set).to_numpy()
-    fit_rows, test_rows = _subset(r, in_fit), _subset(r, in_test)
+    fit_rows, test_rows = r.subset(in_fit), r.subset(in_test)
     block = _blocks(fit_rows.info["crisno"].to_numpy(), blocks)
     with threadpool_limits(1):
         oof: dict[str, dict[str, list[np.ndarray]]] = {q: {} for q in QUESTIONS}
         oof_rows = []
         for b in range(1, blocks):
-            part, _ = components(_subset(fit_rows, block < b), _subset(fit_rows, block == b), data.sha256)
+            part, _ = components(fit_rows.subset(block < b), fit_rows.subset(block == b), data.sha256)
             oof_rows.append(np.flatnonzero(block == b))
             for q in QUESTIONS:
                 for k, v in part[q].items():
@@ -333,20 +319,5 @@ def crisis_anchor(report: PoolReport, coding: CrisisCoding) -> CrisisAnchor:
 
 def pool_report(data: IcbData | None = None) -> PoolReport:
     """:func:`run` on the shipped data (or ``data``), cached beside the fitted ICB models by data hash."""
-    import joblib
-
-    data = data or load_icb()
-    path = cache_dir() / f"pool-{POOL_VERSION}-{data.sha256[:16]}.joblib"
-    if path.exists():
-        try:
-            cached = joblib.load(path)
-            if isinstance(cached, PoolReport) and cached.sha256 == data.sha256:
-                return cached
-        except Exception:  # noqa: BLE001 - an unreadable cache is recomputed
-            pass
-    report = run(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    joblib.dump(report, tmp)
-    tmp.replace(path)
-    return report
+    icb = data or load_icb()
+    return cached(f"pool-{POOL_VERSION}-{icb.sha256[:16]}.joblib", PoolReport, icb.sha256, lambda: run(icb))

@@ -12,7 +12,7 @@ questions) the time-to-event model at 30 and 90 days.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 
 from standoff.core.icb.schema import FEATURES, QUESTIONS
 from standoff.core.scoring import brier_score, log_score
-from standoff.history.icb.fitted import Rows, fit, predict, rows
+from standoff.history.icb.fitted import fit, predict, rows
 from standoff.history.icb.load import IcbData, load_icb
 from standoff.history.icb.models import Reliability, reliability
 
@@ -107,8 +107,8 @@ def run(fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path
     in_test = r.info["crisno"].isin(test_set).to_numpy()
     if not in_fit.any() or not in_test.any():
         raise ValueError("the fit and test sets must each hold at least one crisis actor")
-    fitted = fit(_subset(r, in_fit), data.sha256)
-    test = _subset(r, in_test)
+    fitted = fit(r.subset(in_fit), data.sha256)
+    test = r.subset(in_test)
     preds = predict(fitted, test.features, test.X)
     scores = {}
     for q in QUESTIONS:
@@ -152,17 +152,3 @@ def _score(p: np.ndarray, y: np.ndarray) -> Score:
     if len(y) == 0:
         return Score(float("nan"), float("nan"))
     return Score(brier_score(p, y), log_score(p, y))
-
-
-def _subset(r: Rows, mask: np.ndarray) -> Rows:
-    idx = np.flatnonzero(mask)
-    return replace(
-        r,
-        features=r.features.iloc[idx].reset_index(drop=True),
-        X=r.X[idx],
-        outcomes=r.outcomes.iloc[idx].reset_index(drop=True),
-        info=r.info.iloc[idx].reset_index(drop=True),
-        response_time=r.response_time[idx],
-        response_kind=r.response_kind[idx],
-        duration=r.duration[idx],
-    )

@@ -11,8 +11,10 @@ data files and :data:`MODEL_VERSION`, and reused.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,8 @@ from standoff.history.icb.outcomes import durations, outcomes, response_events
 from standoff.history.icb.reference import choose_k
 from standoff.history.icb.reference import forecasts as class_forecasts
 from standoff.history.icb.survival import CompetingCox, DurationCox, choose_penalizer
+
+T = TypeVar("T")
 
 MODEL_VERSION = "1"
 RESPONSE_DAYS = 30
@@ -67,6 +71,19 @@ class Rows:
     response_time: np.ndarray
     response_kind: np.ndarray
     duration: np.ndarray
+
+    def subset(self, mask: np.ndarray) -> Rows:
+        """The rows where ``mask`` is true, in order."""
+        idx = np.flatnonzero(mask)
+        return Rows(
+            self.features.iloc[idx].reset_index(drop=True),
+            self.X[idx],
+            self.outcomes.iloc[idx].reset_index(drop=True),
+            self.info.iloc[idx].reset_index(drop=True),
+            self.response_time[idx],
+            self.response_kind[idx],
+            self.duration[idx],
+        )
 
 
 def rows(data: IcbData) -> Rows:
@@ -145,22 +162,31 @@ def cache_dir() -> Path:
     return Path(os.environ.get("STANDOFF_ICB_CACHE") or Path(user_data_dir("standoff")) / "icb-models")
 
 
-def fitted_models(data: IcbData | None = None) -> Fitted:
-    """The models fitted on all of ``data`` (the shipped files by default), from the cache when it has them."""
+def cached(name: str, kind: type[T], sha256: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept under :func:`cache_dir` as ``name`` and reused while its ``sha256`` matches.
+
+    An unreadable or stale file is recomputed; the file is replaced atomically."""
     import joblib
 
-    data = data or load_icb()
-    path = cache_dir() / f"fit-{MODEL_VERSION}-{data.sha256[:16]}.joblib"
+    path = cache_dir() / name
     if path.exists():
         try:
-            cached = joblib.load(path)
-            if isinstance(cached, Fitted) and cached.sha256 == data.sha256:
-                return cached
-        except Exception:  # noqa: BLE001 - an unreadable cache is refitted
+            found = joblib.load(path)
+            if isinstance(found, kind) and getattr(found, "sha256", None) == sha256:
+                return found
+        except Exception:  # noqa: BLE001 - an unreadable cache is recomputed
             pass
-    fitted = fit(rows(data), data.sha256)
+    value = compute()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    joblib.dump(fitted, tmp)
+    joblib.dump(value, tmp)
     tmp.replace(path)
-    return fitted
+    return value
+
+
+def fitted_models(data: IcbData | None = None) -> Fitted:
+    """The models fitted on all of ``data`` (the shipped files by default), from the cache when it has them."""
+    icb = data or load_icb()
+    return cached(
+        f"fit-{MODEL_VERSION}-{icb.sha256[:16]}.joblib", Fitted, icb.sha256, lambda: fit(rows(icb), icb.sha256)
+    )
