@@ -22,13 +22,14 @@ unit of ``b``: raise b to ``a/2 = 44.44``. The package (88.89, 44.44) leaves v2
 exactly at its status-quo utility (``0.5·0.8889 + 0.5556 = 1``).
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from standoff.core.problems import BargainingProblem
-from standoff.engines.winset import PackageVeto, extent, is_point, pivotal, project, win_set
+from standoff.engines.winset import PackageVeto, WinSet, extent, is_point, pivotal, project, win_set
 from standoff.experiments.forecast import forecast
 from standoff.scenario import load_scenario
 
@@ -138,6 +139,54 @@ def test_empty_win_set_is_reported(tmp_path: Path):
     f = forecast(scenario(tmp_path, v1_red=red, keeper=KEEPER, keeper_stances=KEEPER_STANCES), engines=["compromise"])
     assert f.win_set is not None and f.win_set.status == "empty" and f.win_set.ranges == {}
     assert f.win_set.packages["compromise"] == {"a": 0, "b": 0}
+
+
+def test_a_batch_with_empty_win_sets_projects_each_draw_as_alone():
+    """Draws whose win-set is empty make the block programme infeasible; the others are still solved,
+    each as its own programme would be, and the empty ones fall back to the status quo.
+
+    With v1's red line a >= 70, v2 needs b >= a/2 >= 35, so a + b >= 105; the keeper (radius 0 plus
+    its tolerance τ) accepts 0.3 (a + b) / 100 <= τ: the win-set is empty for τ < 0.315."""
+    d = 6
+    tol = np.array([0.0, 0.5, 0.0, 0.3, 1.0, 0.0])  # the keeper's tolerance per draw
+    a = BargainingProblem.from_points([100, 0, 0], [1, 0.5, 0.3], [1, 1, 1], status_quo=0, actors=("v1", "v2", "k"))
+    b = BargainingProblem.from_points([0, 100, 0], [0.5, 1, 0.3], [1, 1, 1], status_quo=0, actors=("v1", "v2", "k"))
+    problems = {"a": _stack_draws(a, d, veto_a=(70.0, 100.0)), "b": _stack_draws(b, d)}
+    ws = win_set(problems, [PackageVeto(v, ("a", "b")) for v in ("v1", "v2", "k")])
+    assert ws is not None
+    ws = replace(ws, radius=ws.radius + np.stack([np.zeros(d), np.zeros(d), tol], axis=1))
+    target = np.tile([[100.0, 10.0]], (d, 1))
+    together = project(ws, target)
+    alone = np.concatenate([project(_draw(ws, r), target[[r]]) for r in range(d)])
+    np.testing.assert_allclose(together, alone, atol=1e-9)
+    empty = tol < 0.315
+    np.testing.assert_array_equal(together[empty], 0.0)  # the status quo
+    assert (together[~empty, 0] >= 70 - 1e-7).all()  # the red line holds where a package passes
+
+
+def _stack_draws(p: BargainingProblem, d: int, veto_a: tuple[float, float] | None = None) -> BargainingProblem:
+    """``p`` repeated over ``d`` draws, with a red line held by v1 if given."""
+    veto = p.veto if veto_a is None else np.array([veto_a, (-np.inf, np.inf), (-np.inf, np.inf)])
+    return replace(
+        p,
+        position=np.repeat(p.position, d, axis=0),
+        salience=np.repeat(p.salience, d, axis=0),
+        capability=np.repeat(p.capability, d, axis=0),
+        status_quo=np.repeat(p.status_quo, d, axis=0),
+        veto=veto,
+    )
+
+
+def _draw(ws: WinSet, r: int) -> WinSet:
+    """Draw ``r`` of a win-set alone."""
+    return replace(
+        ws,
+        ideal=ws.ideal[[r]],
+        salience=ws.salience[[r]],
+        status_quo=ws.status_quo[[r]],
+        radius=ws.radius[[r]],
+        weight=ws.weight[[r]],
+    )
 
 
 def test_extent_and_pivotal_directly():

@@ -28,9 +28,12 @@ salience of the issue's actors (issues that matter more to the powerful are
 harder to move off their bargained outcome). With auxiliary variables
 ``t_i >= |y_i - f_i|`` and ``u_ai >= |y_i - x_ai|`` this is a linear programme,
 solved exactly by HiGHS (``scipy.optimize.linprog``); the draws are independent
-blocks of one block-diagonal programme, so one call serves a whole chunk. The
-L1 optimum need not be unique; HiGHS returns a vertex, the same one for the
-same input. A forecast already in the win-set is left as it is; if the
+blocks of one block-diagonal programme, so one call serves a whole chunk. A
+draw whose win-set is empty makes that programme infeasible; one more
+programme, with an elastic slack on every draw's radii, then tells those draws
+apart, and the others are still solved together. The L1 optimum need not be
+unique; HiGHS returns a vertex, the same one for the same input (solved alone
+or among other draws, the solutions agree to about 1e-13 of the scale). A forecast already in the win-set is left as it is; if the
 win-set is empty (red lines that exclude the status quo and every ball), the
 outcome is the status quo, as :func:`~standoff.engines.base.apply_veto` does.
 
@@ -73,6 +76,8 @@ SLACK = 1e-9
 POINT_TOL = 1e-6
 #: A package off the status quo by more than this share of some issue's scale is a deal.
 DEAL_TOL = 0.01
+#: Elastic slack above which a draw's win-set is empty: ten times HiGHS's primal feasibility tolerance.
+ELASTIC_EMPTY = 1e-6
 
 
 @dataclass(frozen=True)
@@ -259,15 +264,54 @@ def _solve(
     Per draw the variables are ``z = (y, t, u)``: the package ``y`` (``k``), the
     distances ``t_i >= |y_i - target_i|`` (``k``) and ``u_ai >= |y_i - x_ai|``
     (one per package member). Returns ``(len(rows), n_vars)`` solutions and
-    whether each draw's programme was feasible.
+    whether each draw's programme was feasible. An infeasible draw makes the
+    whole programme infeasible: then :func:`_feasible` sorts the draws, the
+    feasible ones are solved together and the undecided one by one.
     """
+    solved, ok = _block(ws, rows, target, cost)
+    if ok.all() or len(rows) == 1:
+        return solved, ok
+    feasible, undecided = _feasible(ws, rows, target)
+    if feasible.any():
+        solved[feasible], ok[feasible] = _block(ws, rows[feasible], target[feasible], cost[feasible])
+        undecided |= feasible & ~ok  # a feasible draw at the edge of HiGHS's tolerance: alone
+    for r in np.flatnonzero(undecided):
+        solved[[r]], ok[[r]] = _block(ws, rows[[r]], target[[r]], cost[[r]])
+    return solved, ok
+
+
+def _feasible(
+    ws: WinSet, rows: NDArray[np.intp], target: FloatArray
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which draws' win-sets are certainly non-empty, and which are undecided (the others are empty).
+
+    One block LP with an elastic slack ``σ >= 0`` per draw added to every veto
+    player's radius, minimising ``Σ σ``: a draw is feasible where its ``σ`` is 0,
+    empty where ``σ`` exceeds HiGHS's feasibility tolerance tenfold, and undecided
+    between (solved alone, as its own programme decides)."""
+    nv = _n_vars(ws)
+    cost = np.zeros((len(rows), nv + 1))
+    cost[:, nv] = 1.0
+    solved, ok = _block(ws, rows, target, cost, elastic=True)
+    if not ok.all():  # cannot happen (σ absorbs every radius); decide each draw alone
+        return np.zeros(len(rows), dtype=bool), np.ones(len(rows), dtype=bool)
+    sigma = solved[:, nv]
+    return sigma <= 0.0, (sigma > 0.0) & (sigma <= ELASTIC_EMPTY)
+
+
+def _block(
+    ws: WinSet, rows: NDArray[np.intp], target: FloatArray, cost: FloatArray, elastic: bool = False
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """The block-diagonal LP of :func:`_solve` for the draws ``rows``, in one HiGHS call: the
+    solutions and, for every draw alike, whether it was feasible. ``elastic``: with one more
+    variable per draw, a slack ``σ >= 0`` on every veto player's radius."""
     from scipy import sparse
     from scipy.optimize import linprog
 
     k = len(ws.issues)
     pairs = np.argwhere(ws.member)  # (M, 2): package p, issue j
     m = len(pairs)
-    nv = 2 * k + m
+    nv = 2 * k + m + int(elastic)
     d = len(rows)
     # template of one draw: constraint row, variable, coefficient (coefficient may vary by draw)
     r_idx: list[NDArray[np.intp]] = []
@@ -290,12 +334,16 @@ def _solve(
         c_idx += [pairs[:, 1], 2 * k + q]
         vals += [s * np.ones((d, m)), -np.ones((d, m))]
         rhs.append(s * x)
-    # Σ_j s_pj / Δ_j u_q <= r_p
+    # Σ_j s_pj / Δ_j u_q (- σ) <= r_p
     n_p = len(ws.actors)
     coef = ws.salience[rows][:, pairs[:, 0], pairs[:, 1]] / ws.span[pairs[:, 1]]
     r_idx.append(2 * k + 2 * m + pairs[:, 0])
     c_idx.append(2 * k + q)
     vals.append(coef)
+    if elastic:
+        r_idx.append(2 * k + 2 * m + np.arange(n_p))
+        c_idx.append(np.full(n_p, nv - 1))
+        vals.append(-np.ones((d, n_p)))
     rhs.append(ws.radius[rows])
     n_rows = 2 * k + 2 * m + n_p
     r_one, c_one = np.concatenate(r_idx), np.concatenate(c_idx)
@@ -305,17 +353,13 @@ def _solve(
         (v_all.ravel(), ((block * n_rows + r_one).ravel(), (block * nv + c_one).ravel())), shape=(d * n_rows, d * nv)
     )
     b_ub = np.concatenate(rhs, axis=1).ravel()
-    low = np.concatenate([ws.box[:, 0], np.zeros(k + m)])
-    high = np.concatenate([ws.box[:, 1], np.full(k + m, np.inf)])
+    low = np.concatenate([ws.box[:, 0], np.zeros(nv - k)])
+    high = np.concatenate([ws.box[:, 1], np.full(nv - k, np.inf)])
     bounds = np.stack([np.tile(low, d), np.tile(high, d)], axis=1)
     res = linprog(cost.ravel(), A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
     if res.status == 0:
         return res.x.reshape(d, nv), np.ones(d, dtype=bool)
-    if d == 1:
-        return np.full((1, nv), np.nan), np.zeros(1, dtype=bool)
-    # an infeasible block makes the whole programme infeasible: solve the draws one by one
-    parts = [_solve(ws, rows[[r]], target[[r]], cost[[r]]) for r in range(d)]
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return np.full((d, nv), np.nan), np.zeros(d, dtype=bool)
 
 
 def realised_forecasts(
