@@ -33,9 +33,10 @@ draw whose win-set is empty makes that programme infeasible; one more
 programme, with an elastic slack on every draw's radii, then tells those draws
 apart, and the others are still solved together. The L1 optimum need not be
 unique; HiGHS returns a vertex, the same one for the same input (solved alone
-or among other draws, the solutions agree to about 1e-13 of the scale). A forecast already in the win-set is left as it is; if the
-win-set is empty (red lines that exclude the status quo and every ball), the
-outcome is the status quo, as :func:`~standoff.engines.base.apply_veto` does.
+or among other draws, the solutions agree to about 1e-13 of the scale). A
+forecast already in the win-set is left as it is; if the win-set is empty
+(red lines that exclude the status quo and every ball), the outcome is the
+status quo, as :func:`~standoff.engines.base.apply_veto` does.
 
 **Extent.** The win-set is the status quo alone exactly when, for every issue,
 the largest and the smallest ``y_i`` over it equal ``SQ_i`` (any other point
@@ -280,9 +281,7 @@ def _solve(
     return solved, ok
 
 
-def _feasible(
-    ws: WinSet, rows: NDArray[np.intp], target: FloatArray
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+def _feasible(ws: WinSet, rows: NDArray[np.intp], target: FloatArray) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Which draws' win-sets are certainly non-empty, and which are undecided (the others are empty).
 
     One block LP with an elastic slack ``σ >= 0`` per draw added to every veto
