@@ -265,13 +265,15 @@ def _solve(
     Per draw the variables are ``z = (y, t, u)``: the package ``y`` (``k``), the
     distances ``t_i >= |y_i - target_i|`` (``k``) and ``u_ai >= |y_i - x_ai|``
     (one per package member). Returns ``(len(rows), n_vars)`` solutions and
-    whether each draw's programme was feasible. An infeasible draw makes the
-    whole programme infeasible: then :func:`_feasible` sorts the draws, the
-    feasible ones are solved together and the undecided one by one.
+    whether each draw's programme was feasible. An infeasible draw would make
+    the whole programme infeasible: unless every draw's status quo is within the
+    red lines (and so in its win-set), :func:`_feasible` first sorts the draws;
+    the feasible ones are solved together, the undecided one by one.
     """
-    solved, ok = _block(ws, rows, target, cost)
-    if ok.all() or len(rows) == 1:
-        return solved, ok
+    sq = ws.status_quo[rows]
+    if len(rows) == 1 or ((sq >= ws.box[:, 0]) & (sq <= ws.box[:, 1])).all():
+        return _block(ws, rows, target, cost)
+    solved, ok = np.full((len(rows), _n_vars(ws)), np.nan), np.zeros(len(rows), dtype=bool)
     feasible, undecided = _feasible(ws, rows, target)
     if feasible.any():
         solved[feasible], ok[feasible] = _block(ws, rows[feasible], target[feasible], cost[feasible])
