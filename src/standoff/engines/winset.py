@@ -64,6 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,6 +111,12 @@ class WinSet:
     @property
     def n_draws(self) -> int:
         return int(self.status_quo.shape[0])
+
+    @cached_property
+    def feasibility(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """``(D,)`` twice: the draws whose win-set is certainly not empty, and the undecided ones
+        (:func:`_feasible`); the others' are empty. Computed once, on first use."""
+        return _feasible(self, np.arange(self.n_draws), self.status_quo)
 
     def loss(self, y: FloatArray) -> FloatArray:
         """``(D, P)`` each veto player's utility loss ``-U_a(y)`` for packages ``y`` ``(D, k)``."""
@@ -267,14 +274,15 @@ def _solve(
     (one per package member). Returns ``(len(rows), n_vars)`` solutions and
     whether each draw's programme was feasible. An infeasible draw would make
     the whole programme infeasible: unless every draw's status quo is within the
-    red lines (and so in its win-set), :func:`_feasible` first sorts the draws;
-    the feasible ones are solved together, the undecided one by one.
+    red lines (and so in its win-set), the draws are first sorted
+    (:attr:`WinSet.feasibility`); the feasible ones are solved together, the
+    undecided one by one.
     """
     sq = ws.status_quo[rows]
     if len(rows) == 1 or ((sq >= ws.box[:, 0]) & (sq <= ws.box[:, 1])).all():
         return _block(ws, rows, target, cost)
     solved, ok = np.full((len(rows), _n_vars(ws)), np.nan), np.zeros(len(rows), dtype=bool)
-    feasible, undecided = _feasible(ws, rows, target)
+    feasible, undecided = (a[rows] for a in ws.feasibility)
     if feasible.any():
         solved[feasible], ok[feasible] = _block(ws, rows[feasible], target[feasible], cost[feasible])
         undecided |= feasible & ~ok  # a feasible draw at the edge of HiGHS's tolerance: alone
@@ -367,12 +375,14 @@ def realised_forecasts(
     problems: Mapping[str, BargainingProblem],
     packages: Sequence[PackageVeto],
     results: Mapping[str, BargainingResult],
+    ws: WinSet | None = None,
 ) -> dict[str, FloatArray]:
     """Issue → ``(D,)`` a multi-issue engine's forecast after its last realised round, within the red lines.
 
     ``results`` must carry ``forecast_by_round`` (a detailed run). Without package vetoes,
-    the engine's own forecasts."""
-    ws = win_set(problems, packages)
+    the engine's own forecasts. ``ws``: the win-set of ``problems`` and ``packages`` if
+    already built (engines that share draws share it)."""
+    ws = ws or win_set(problems, packages)
     if ws is None:
         return {i: r.forecast for i, r in results.items()}
     by_round = np.stack([results[i].forecast_by_round for i in ws.issues], axis=-1)  # type: ignore[misc]
@@ -385,10 +395,15 @@ def realised_forecasts(
 
 
 def project_issues(
-    problems: Mapping[str, BargainingProblem], packages: Sequence[PackageVeto], forecasts: Mapping[str, FloatArray]
+    problems: Mapping[str, BargainingProblem],
+    packages: Sequence[PackageVeto],
+    forecasts: Mapping[str, FloatArray],
+    ws: WinSet | None = None,
 ) -> dict[str, FloatArray]:
-    """Issue → ``(D,)`` forecasts projected onto the win-set (issues outside every package unchanged)."""
-    ws = win_set(problems, packages)
+    """Issue → ``(D,)`` forecasts projected onto the win-set (issues outside every package unchanged).
+
+    ``ws``: the win-set of ``problems`` and ``packages`` if already built."""
+    ws = ws or win_set(problems, packages)
     out = dict(forecasts)
     if ws is None:
         return out

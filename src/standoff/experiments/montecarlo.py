@@ -34,7 +34,7 @@ import numpy as np
 from standoff.core.problems import FloatArray
 from standoff.engines import get, run_issues
 from standoff.engines.base import MULTI_ISSUE
-from standoff.engines.winset import project_issues, realised_forecasts
+from standoff.engines.winset import project_issues, realised_forecasts, win_set
 from standoff.scenario.arrays import ScenarioArrays, compile_scenario
 from standoff.scenario.model import Scenario
 
@@ -194,16 +194,17 @@ def run_engines(arrays: ScenarioArrays, engines: Sequence[str], issues: Sequence
     packaged = {i for pv in arrays.packages for i in pv.issues}
     chosen = [i for i in arrays.problems if i in wanted or i in packaged]
     out: Forecasts = {i: {} for i in chosen}
+    ws = win_set(arrays.problems, arrays.packages)  # shared: which draws' win-sets are empty is solved once
     for e in engines:
         spec = get(e)
         rounds_needed = spec.kind == MULTI_ISSUE and bool(arrays.packages)
         results = run_issues(spec, arrays.problems, detail=rounds_needed, only=chosen)
         if rounds_needed:
-            forecasts = realised_forecasts(arrays.problems, arrays.packages, results)
+            forecasts = realised_forecasts(arrays.problems, arrays.packages, results, ws)
         else:
             forecasts = {i: r.forecast for i, r in results.items()}
         if arrays.packages:
-            forecasts = project_issues({i: arrays.problems[i] for i in chosen}, arrays.packages, forecasts)
+            forecasts = project_issues({i: arrays.problems[i] for i in chosen}, arrays.packages, forecasts, ws)
         for i in chosen:
             out[i][e] = forecasts[i]
     return {i: out[i] for i in wanted}
