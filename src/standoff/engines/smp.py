@@ -578,6 +578,38 @@ def _challenges(
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _sq_distances(
+    x: FloatArray,
+    s: FloatArray,
+    x_t: FloatArray,
+    s_t: FloatArray,
+    pos: FloatArray,
+    b: int,
+    sq: FloatArray,
+    out: FloatArray,
+) -> None:
+    """``out[a] = Σ_k (s_ak (x_ak − pos_bk))²`` for every actor ``a`` (padded), summed as :func:`_distance_sq`.
+
+    ``x_t``, ``s_t`` ``(K, npad)``: positions and saliences by dimension. With fewer than eight
+    dimensions that sum is sequential from 0, taken for all ``a`` at once (a loop that vectorises).
+    """
+    n, n_dims = x.shape
+    if n_dims < 8:
+        p0 = pos[b, 0]
+        for a in range(out.shape[0]):
+            ds = (x_t[0, a] - p0) * s_t[0, a]
+            out[a] = ds * ds  # = 0.0 + ds * ds: a square is never -0.0
+        for k in range(1, n_dims):
+            pk = pos[b, k]
+            for a in range(out.shape[0]):
+                ds = (x_t[k, a] - pk) * s_t[k, a]
+                out[a] += ds * ds
+    else:
+        for a in range(n):
+            out[a] = _distance_sq(x, a, pos, b, s, sq)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _values(
     x: FloatArray,
     s: FloatArray,
@@ -619,28 +651,24 @@ def _values(
             if m != i and m != t:
                 for a in range(npad):
                     rest[i, a] += own_t[m, a]
-        if n_dims < 8:
+        same = True  # usually the two rounded bargains coincide: one distance then serves both
+        for k in range(n_dims):
+            same = same and b_init[i, k] == b_rcvr[i, k]
+        _sq_distances(x, s, x_t, s_t, b_init, i, sq, d_i)
+        if not same:
+            _sq_distances(x, s, x_t, s_t, b_rcvr, i, sq, d_r)
+        if same:
             for a in range(npad):
-                d_i[a] = 0.0
-                d_r[a] = 0.0
-            for k in range(n_dims):
-                bi, br = b_init[i, k], b_rcvr[i, k]
-                for a in range(npad):
-                    ds = (x_t[k, a] - bi) * s_t[k, a]
-                    d_i[a] += ds * ds
-                    dr = (x_t[k, a] - br) * s_t[k, a]
-                    d_r[a] += dr * dr
-            for a in range(npad):
-                d_i[a] = np.sqrt(d_i[a] / s_sq[a])
-                d_r[a] = np.sqrt(d_r[a] / s_sq[a])
+                d = np.sqrt(d_i[a] / s_sq[a])
+                u_b = (1.0 - d) * (1.0 + min(d, 1.0) * rk[a])
+                val_t[i, a] = ((u_b + u_b) + rest[i, a]) / n
         else:
-            for a in range(n):
-                d_i[a] = np.sqrt(_distance_sq(x, a, b_init, i, s, sq) / s_sq[a])
-                d_r[a] = np.sqrt(_distance_sq(x, a, b_rcvr, i, s, sq) / s_sq[a])
-        for a in range(npad):
-            u_bi = (1.0 - d_i[a]) * (1.0 + min(d_i[a], 1.0) * rk[a])
-            u_br = (1.0 - d_r[a]) * (1.0 + min(d_r[a], 1.0) * rk[a])
-            val_t[i, a] = ((u_bi + u_br) + rest[i, a]) / n
+            for a in range(npad):
+                d = np.sqrt(d_i[a] / s_sq[a])
+                u_bi = (1.0 - d) * (1.0 + min(d, 1.0) * rk[a])
+                d = np.sqrt(d_r[a] / s_sq[a])
+                u_br = (1.0 - d) * (1.0 + min(d, 1.0) * rk[a])
+                val_t[i, a] = ((u_bi + u_br) + rest[i, a]) / n
         for a in range(n):
             val[a, i] = val_t[i, a]
 
@@ -651,9 +679,8 @@ def _elections(
     x: FloatArray,
     target: IntArray,
     val: FloatArray,
+    val_t: FloatArray,
     vec: FloatArray,
-    sub: FloatArray,
-    strength: FloatArray,
     lv: FloatArray,
     opts: IntArray,
     n_opts: IntArray,
@@ -665,14 +692,14 @@ def _elections(
     """Each actor ``k`` elects among the status quo and the bargains it is part of; fills ``new_x`` and ``adopted``.
 
     ``val[a, i]`` the value to ``a`` of ``i``'s bargain, ``vec[12, a]`` of the status
-    quo. The strengths of an option pair do not depend on whose election it is:
-    those of the status quo against every bargain are taken once, for all
-    bargains at once; those of two bargains per election, voters added one at a
-    time to every pair (rows padded, a loop that vectorises).
+    quo (``val_t`` is ``val`` transposed). The strengths of an option pair do not
+    depend on whose election it is: those of the status quo against every
+    bargain are taken once, for all bargains at once (a loop that vectorises);
+    those of two bargains per election, both directions in one pass over the voters.
     """
     n, n_dims = x.shape
     npad = val.shape[1]
-    v0, s_0o, s_o0, lv_0o, lv_o0 = vec[12], vec[15], vec[16], vec[17], vec[18]
+    v0, s_0o, s_o0, lv_0o, lv_o0, fwd, bwd = vec[12], vec[15], vec[16], vec[17], vec[18], vec[21], vec[22]
     for i in range(npad):
         s_0o[i] = 0.0
         s_o0[i] = 0.0
@@ -705,26 +732,30 @@ def _elections(
                 lv[0, 1 + q] = lv_0o[opts[k, q]]
                 lv[1 + q, 0] = lv_o0[opts[k, q]]
                 lv[1 + q, 1 + q] = half
-            if mb > 1:
-                m_pad = (mb + 3) // 4 * 4
-                for a in range(n):
-                    for q in range(mb):
-                        sub[a, q] = val[a, opts[k, q]]
-                    for q in range(mb, m_pad):
-                        sub[a, q] = sub[a, 0]
-                for p in range(mb):
-                    for q in range(m_pad):
-                        strength[p, q] = 0.0
-                for a in range(n):
-                    ca = c[a]
-                    for p in range(mb):
-                        u_p = sub[a, p]
-                        for q in range(m_pad):
-                            strength[p, q] += max(ca * (u_p - sub[a, q]), 0.0)
-                for p in range(mb):
-                    for q in range(p):
-                        c_pq = ELECTION_EPS + strength[p, q]
-                        c_qp = ELECTION_EPS + strength[q, p]
+            for p in range(1, mb):  # two bargains: both directions in one pass over the voters
+                for q0 in range(0, p, 4):  # four pairs at a time (independent sums; spare lanes repeat the last pair)
+                    i_p = opts[k, p]
+                    i_0 = opts[k, q0]
+                    i_1 = opts[k, min(q0 + 1, p - 1)]
+                    i_2 = opts[k, min(q0 + 2, p - 1)]
+                    i_3 = opts[k, min(q0 + 3, p - 1)]
+                    f_0 = f_1 = f_2 = f_3 = b_0 = b_1 = b_2 = b_3 = 0.0
+                    for a in range(n):
+                        ca, u_p = c[a], val_t[i_p, a]
+                        u_0, u_1, u_2, u_3 = val_t[i_0, a], val_t[i_1, a], val_t[i_2, a], val_t[i_3, a]
+                        f_0 += max(ca * (u_p - u_0), 0.0)
+                        b_0 += max(ca * (u_0 - u_p), 0.0)
+                        f_1 += max(ca * (u_p - u_1), 0.0)
+                        b_1 += max(ca * (u_1 - u_p), 0.0)
+                        f_2 += max(ca * (u_p - u_2), 0.0)
+                        b_2 += max(ca * (u_2 - u_p), 0.0)
+                        f_3 += max(ca * (u_p - u_3), 0.0)
+                        b_3 += max(ca * (u_3 - u_p), 0.0)
+                    fwd[0], fwd[1], fwd[2], fwd[3] = f_0, f_1, f_2, f_3
+                    bwd[0], bwd[1], bwd[2], bwd[3] = b_0, b_1, b_2, b_3
+                    for q in range(q0, min(q0 + 4, p)):
+                        c_pq = ELECTION_EPS + fwd[q - q0]
+                        c_qp = ELECTION_EPS + bwd[q - q0]
                         lv[1 + p, 1 + q] = np.log(c_pq / (c_pq + c_qp))
                         lv[1 + q, 1 + p] = np.log(c_qp / (c_qp + c_pq))
             best_score = -np.inf
@@ -774,19 +805,35 @@ def _turn(
     n, n_dims = x.shape
     npad = om.shape[1]
     d_row, rk = vec[19], vec[20]
-    for a in range(n):
-        _distance_row(x, a, x, s, s_sq[a], sq, d_row)
-        for b in range(n):
-            om[a, b] = 1.0 - d_row[b]
-            cp[a, b] = min(d_row[b], 1.0)
-        for b in range(n, npad):
-            om[a, b] = om[a, 0]
-            cp[a, b] = cp[a, 0]
     for k in range(n_dims):
         for a in range(n):
             x_t[k, a] = x[a, k]
         for a in range(n, npad):
             x_t[k, a] = x[0, k]
+    for a in range(n):  # distances as _distance_row takes them, to every (padded) column at once
+        if n_dims < 8:
+            xa, sa = x[a, 0], s[a, 0]
+            for b in range(npad):
+                ds = (xa - x_t[0, b]) * sa
+                d_row[b] = ds * ds  # = 0.0 + ds * ds: a square is never -0.0
+            for k in range(1, n_dims):
+                xa, sa = x[a, k], s[a, k]
+                for b in range(npad):
+                    ds = (xa - x_t[k, b]) * sa
+                    d_row[b] += ds * ds
+            s_sq_a = s_sq[a]
+            for b in range(npad):
+                d = np.sqrt(d_row[b] / s_sq_a)
+                om[a, b] = 1.0 - d
+                cp[a, b] = min(d, 1.0)
+        else:
+            _distance_row(x, a, x, s, s_sq[a], sq, d_row)
+            for b in range(n):
+                om[a, b] = 1.0 - d_row[b]
+                cp[a, b] = min(d_row[b], 1.0)
+            for b in range(n, npad):
+                om[a, b] = om[a, 0]
+                cp[a, b] = cp[a, 0]
 
     _position_election(c, om, n, risk, p_pos, strength, lv)
     for i in range(n):
@@ -811,7 +858,7 @@ def _turn(
             b_rcvr[i, k] = _round4((w_i * x[i, k] + (BARGAIN_EPS + w_j) * x[j, k]) / den)
 
     _values(x, s, s_t, s_sq, rk, target, own, own_t, rest, b_init, b_rcvr, x_t, sq, vec, val_t, val)
-    _elections(c, x, target, val, vec, rest, strength, lv, opts, n_opts, b_init, b_rcvr, new_x, adopted)
+    _elections(c, x, target, val, val_t, vec, lv, opts, n_opts, b_init, b_rcvr, new_x, adopted)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -964,7 +1011,8 @@ def smp(
         "movement": movement[:, :turn],
     }
     for name, arr in out.items():
-        out[name] = arr = arr.copy()  # trim the unused turns' storage
+        if turn < max_turns:
+            out[name] = arr = arr.copy()  # trim the unused turns' storage
         arr.setflags(write=False)
     return SMPResult(**out)
 
