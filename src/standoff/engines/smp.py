@@ -67,14 +67,21 @@ Implementation
 --------------
 :func:`smp` is one compiled kernel (Numba, ``nogil``): it loops over draws
 and runs each to its stopping rule, with scratch arrays allocated once per
-call and none in the turns. Its innermost loops add one voter (elections)
-or one third party (challenges) to all option pairs or all targets at once,
-and take the distances from one actor to every position or bargain one
-dimension at a time, branch-free (a term that must not count adds ``+0.0``,
-which changes no sum here), which the compiler vectorises (divisions skip Python's zero check,
-``error_model="numpy"``: no denominator here can be 0); ``O(n³)`` work per
-turn. Sums over actors and dimensions are pairwise in ``np.sum``'s order,
-and voters and third parties are added in actor order, so that values agree
+call and none in the turns; ``O(n³)`` work per turn. Rows over actors are
+padded to whole 4-wide vectors (the padding holds finite copies that no
+result reads) and no array view is taken inside a loop. The innermost loops
+add one voter (elections) or one third party (challenges) to all option
+pairs or all targets at once, and take distances and a bargain's value for
+all actors at once, one dimension at a time, branch-free, which the compiler
+vectorises (divisions skip Python's zero check, ``error_model="numpy"``: no
+denominator here can be 0). A quantity needed twice is computed once when
+both are the same operations on the same operands: ``U^i_ij`` is the row
+``own[i]`` of the values; the strengths of the status quo against a bargain
+serve both elections the bargain is in; a bargain whose two rounded points
+coincide takes one distance. A term that must not count is left out or its
+sum put back (adding ``+0.0`` changes no sum here: none is ever ``-0.0``).
+Sums over actors and dimensions are pairwise in ``np.sum``'s order, and
+voters and third parties are added in actor order, so that values agree
 with the NumPy functions below (:func:`risk_attitudes`) except for the last
 bits of ``log`` and ``exp`` (NumPy's SIMD versions and the C library's
 differ).
@@ -441,6 +448,7 @@ def _scratch(n: int, n_dims: int) -> tuple:
         np.zeros((n_dims, npad)),  # x_t: positions, by dimension
         np.empty((n, 1 + n), dtype=np.int64),  # opts: the bargains in each actor's election
         np.empty(n, dtype=np.int64),  # n_opts
+        np.empty((3, n * n), dtype=np.int64),  # pairs of bargains in one election
     )
 
 
@@ -644,7 +652,7 @@ def _values(
         t = target[i]
         if t < 0:
             continue
-        # everyone but the two principals stays (the original sum over m added +0.0 for them)
+        # everyone but the two principals stays (leaving them out of the sum changes no value)
         for a in range(npad):
             rest[i, a] = 0.0
         for m in range(n):
@@ -684,6 +692,7 @@ def _elections(
     lv: FloatArray,
     opts: IntArray,
     n_opts: IntArray,
+    pairs: IntArray,
     b_init: FloatArray,
     b_rcvr: FloatArray,
     new_x: FloatArray,
@@ -732,32 +741,41 @@ def _elections(
                 lv[0, 1 + q] = lv_0o[opts[k, q]]
                 lv[1 + q, 0] = lv_o0[opts[k, q]]
                 lv[1 + q, 1 + q] = half
-            for p in range(1, mb):  # two bargains: both directions in one pass over the voters
-                for q0 in range(0, p, 4):  # four pairs at a time (independent sums; spare lanes repeat the last pair)
-                    i_p = opts[k, p]
-                    i_0 = opts[k, q0]
-                    i_1 = opts[k, min(q0 + 1, p - 1)]
-                    i_2 = opts[k, min(q0 + 2, p - 1)]
-                    i_3 = opts[k, min(q0 + 3, p - 1)]
-                    f_0 = f_1 = f_2 = f_3 = b_0 = b_1 = b_2 = b_3 = 0.0
-                    for a in range(n):
-                        ca, u_p = c[a], val_t[i_p, a]
-                        u_0, u_1, u_2, u_3 = val_t[i_0, a], val_t[i_1, a], val_t[i_2, a], val_t[i_3, a]
-                        f_0 += max(ca * (u_p - u_0), 0.0)
-                        b_0 += max(ca * (u_0 - u_p), 0.0)
-                        f_1 += max(ca * (u_p - u_1), 0.0)
-                        b_1 += max(ca * (u_1 - u_p), 0.0)
-                        f_2 += max(ca * (u_p - u_2), 0.0)
-                        b_2 += max(ca * (u_2 - u_p), 0.0)
-                        f_3 += max(ca * (u_p - u_3), 0.0)
-                        b_3 += max(ca * (u_3 - u_p), 0.0)
-                    fwd[0], fwd[1], fwd[2], fwd[3] = f_0, f_1, f_2, f_3
-                    bwd[0], bwd[1], bwd[2], bwd[3] = b_0, b_1, b_2, b_3
-                    for q in range(q0, min(q0 + 4, p)):
-                        c_pq = ELECTION_EPS + fwd[q - q0]
-                        c_qp = ELECTION_EPS + bwd[q - q0]
-                        lv[1 + p, 1 + q] = np.log(c_pq / (c_pq + c_qp))
-                        lv[1 + q, 1 + p] = np.log(c_qp / (c_qp + c_pq))
+            n_pairs = 0  # two bargains: both directions in one pass over the voters, four pairs at a time
+            for p in range(1, mb):
+                for q in range(p):
+                    pairs[0, n_pairs] = opts[k, p]
+                    pairs[1, n_pairs] = opts[k, q]
+                    pairs[2, n_pairs] = (1 + p) * (n + 1) + 1 + q
+                    n_pairs += 1
+            for e in range(0, n_pairs, 4):  # (spare lanes repeat the last pair)
+                e_1, e_2, e_3 = min(e + 1, n_pairs - 1), min(e + 2, n_pairs - 1), min(e + 3, n_pairs - 1)
+                p_0, p_1, p_2, p_3 = pairs[0, e], pairs[0, e_1], pairs[0, e_2], pairs[0, e_3]
+                q_0, q_1, q_2, q_3 = pairs[1, e], pairs[1, e_1], pairs[1, e_2], pairs[1, e_3]
+                f_0 = f_1 = f_2 = f_3 = b_0 = b_1 = b_2 = b_3 = 0.0
+                for a in range(n):
+                    ca = c[a]
+                    u_p, u_q = val_t[p_0, a], val_t[q_0, a]
+                    f_0 += max(ca * (u_p - u_q), 0.0)
+                    b_0 += max(ca * (u_q - u_p), 0.0)
+                    u_p, u_q = val_t[p_1, a], val_t[q_1, a]
+                    f_1 += max(ca * (u_p - u_q), 0.0)
+                    b_1 += max(ca * (u_q - u_p), 0.0)
+                    u_p, u_q = val_t[p_2, a], val_t[q_2, a]
+                    f_2 += max(ca * (u_p - u_q), 0.0)
+                    b_2 += max(ca * (u_q - u_p), 0.0)
+                    u_p, u_q = val_t[p_3, a], val_t[q_3, a]
+                    f_3 += max(ca * (u_p - u_q), 0.0)
+                    b_3 += max(ca * (u_q - u_p), 0.0)
+                fwd[0], fwd[1], fwd[2], fwd[3] = f_0, f_1, f_2, f_3
+                bwd[0], bwd[1], bwd[2], bwd[3] = b_0, b_1, b_2, b_3
+                for lane in range(min(4, n_pairs - e)):
+                    at = pairs[2, e + lane]
+                    x_, y_ = at // (n + 1), at % (n + 1)
+                    c_pq = ELECTION_EPS + fwd[lane]
+                    c_qp = ELECTION_EPS + bwd[lane]
+                    lv[x_, y_] = np.log(c_pq / (c_pq + c_qp))
+                    lv[y_, x_] = np.log(c_qp / (c_qp + c_pq))
             best_score = -np.inf
             for o in range(m):
                 score = 0.0
@@ -776,7 +794,7 @@ def _elections(
                 new_x[k, dim] = b_rcvr[choice, dim]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _turn(
     c: FloatArray,
     x: FloatArray,
@@ -801,7 +819,7 @@ def _turn(
     ``cp[a, b] = min(d_ab, 1)``, ``own[a, m] = U^a_am``, then scratch space
     for the elections and values, and the bargains.
     """
-    om, cp, own, own_t, strength, lv, rest, val, val_t, vec, sq, b_init, b_rcvr, x_t, opts, n_opts = work
+    om, cp, own, own_t, strength, lv, rest, val, val_t, vec, sq, b_init, b_rcvr, x_t, opts, n_opts, pairs = work
     n, n_dims = x.shape
     npad = om.shape[1]
     d_row, rk = vec[19], vec[20]
@@ -858,7 +876,7 @@ def _turn(
             b_rcvr[i, k] = _round4((w_i * x[i, k] + (BARGAIN_EPS + w_j) * x[j, k]) / den)
 
     _values(x, s, s_t, s_sq, rk, target, own, own_t, rest, b_init, b_rcvr, x_t, sq, vec, val_t, val)
-    _elections(c, x, target, val, val_t, vec, lv, opts, n_opts, b_init, b_rcvr, new_x, adopted)
+    _elections(c, x, target, val, val_t, vec, lv, opts, n_opts, pairs, b_init, b_rcvr, new_x, adopted)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -1075,6 +1093,6 @@ SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
     outputs=("forecast", "trajectory", "forecast_by_round", "rounds", "stop", "details"),
     rounds=True,
     kernels=lambda: (_run,),
-    compile_seconds=4,
+    compile_seconds=9,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
 )
