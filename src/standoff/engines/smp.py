@@ -67,14 +67,21 @@ Implementation
 --------------
 :func:`smp` is one compiled kernel (Numba, ``nogil``): it loops over draws
 and runs each to its stopping rule, with scratch arrays allocated once per
-call and none in the turns. Its innermost loops add one voter (elections)
-or one third party (challenges) to all option pairs or all targets at once,
-and take the distances from one actor to every position or bargain one
-dimension at a time, branch-free (a term that must not count adds ``+0.0``,
-which changes no sum here), which the compiler vectorises (divisions skip Python's zero check,
-``error_model="numpy"``: no denominator here can be 0); ``O(n³)`` work per
-turn. Sums over actors and dimensions are pairwise in ``np.sum``'s order,
-and voters and third parties are added in actor order, so that values agree
+call and none in the turns; ``O(n³)`` work per turn. Rows over actors are
+padded to whole 4-wide vectors (the padding holds finite copies that no
+result reads) and no array view is taken inside a loop. The innermost loops
+add one voter (elections) or one third party (challenges) to all option
+pairs or all targets at once, and take distances and a bargain's value for
+all actors at once, one dimension at a time, branch-free, which the compiler
+vectorises (divisions skip Python's zero check, ``error_model="numpy"``: no
+denominator here can be 0). A quantity needed twice is computed once when
+both are the same operations on the same operands: ``U^i_ij`` is the row
+``own[i]`` of the values; the strengths of the status quo against a bargain
+serve both elections the bargain is in; a bargain whose two rounded points
+coincide takes one distance. A term that must not count is left out or its
+sum put back (adding ``+0.0`` changes no sum here: none is ever ``-0.0``).
+Sums over actors and dimensions are pairwise in ``np.sum``'s order, and
+voters and third parties are added in actor order, so that values agree
 with the NumPy functions below (:func:`risk_attitudes`) except for the last
 bits of ``log`` and ``exp`` (NumPy's SIMD versions and the C library's
 differ).
@@ -336,8 +343,8 @@ def _round4(v: float) -> float:
     return np.floor(0.5 + v * 10000.0) / 10000.0
 
 
-# Explicit signatures here and on ``_log_victory_into``: callers pass literal integers (``lo = 0``
-# through the inlined ``_sum``, ``m = 1``), and each literal value would compile a specialisation.
+# Explicit signatures here: callers pass literal integers (``lo = 0`` through the inlined ``_sum``),
+# and each literal value would compile a specialisation.
 @njit("float64(float64[::1], int64, int64)", cache=True, nogil=True, error_model="numpy")
 def _block_sum(a: FloatArray, lo: int, n: int) -> float:
     """``Σ a[lo : lo + n]`` for ``8 ≤ n ≤ 128`` as NumPy sums it: eight interleaved accumulators."""
@@ -416,93 +423,60 @@ def _distance_row(
             out[b] = np.sqrt(_distance_sq(ideal, a, pos, b, s, sq) / s_sq_a)
 
 
-@njit(
-    "void(float64[:, ::1], float64[::1], int64, float64[:, ::1], float64[:, ::1])",
-    cache=True,
-    nogil=True,
-    error_model="numpy",
-)
-def _log_victory_into(util: FloatArray, weight: FloatArray, m: int, strength: FloatArray, lv: FloatArray) -> None:
-    """``lv[x, y] = log P_xy`` for the options ``x, y < m`` (``lv[x, x] = log 1/2``).
+@njit(cache=True, nogil=True, error_model="numpy")
+def _scratch(n: int, n_dims: int) -> tuple:
+    """Work space of :func:`_turn` for ``n`` actors and ``K`` dimensions (see there).
 
-    ``util[a, x]`` is the utility to voter ``a`` of option ``x``; ``strength``
-    ``(≥ m, ≥ m)`` is scratch space. Voters are added one at a time (a loop
-    over option pairs that vectorises).
+    Rows over actors are padded to ``npad``, a multiple of 4 (a whole number of
+    vectors); the padding holds finite values that no result reads.
     """
-    for x in range(m):
-        for y in range(m):
+    npad = (n + 3) // 4 * 4
+    return (
+        np.zeros((n, npad)),  # om: one_minus
+        np.zeros((n, npad)),  # cp: capped
+        np.zeros((n, npad)),  # own
+        np.zeros((n, npad)),  # own_t: own transposed
+        np.zeros((npad + 4, npad + 4)),  # strength
+        np.zeros((npad + 4, npad + 4)),  # lv (an actor's election has up to n + 1 options)
+        np.zeros((n, npad)),  # rest, by initiator
+        np.zeros((n, npad)),  # val: value of each bargain, by voter
+        np.zeros((n, npad)),  # val_t: val transposed
+        np.zeros((24, npad)),  # per-actor vectors
+        np.zeros(max(n_dims, 1)),  # sq
+        np.zeros((n, n_dims)),  # b_init
+        np.zeros((n, n_dims)),  # b_rcvr
+        np.zeros((n_dims, npad)),  # x_t: positions, by dimension
+        np.empty((n, 1 + n), dtype=np.int64),  # opts: the bargains in each actor's election
+        np.empty(n, dtype=np.int64),  # n_opts
+        np.empty((3, n * n), dtype=np.int64),  # pairs of bargains in one election
+    )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _position_election(
+    c: FloatArray, om: FloatArray, n: int, risk: FloatArray, p_pos: FloatArray, strength: FloatArray, lv: FloatArray
+) -> None:
+    """Risk attitudes ``risk`` and probabilities ``p_pos`` from the risk-neutral election over positions (U = 1 − d).
+
+    Voters are added one at a time to every option pair (rows padded, a loop that vectorises).
+    """
+    npad = om.shape[1]
+    for x in range(n):
+        for y in range(npad):
             strength[x, y] = 0.0
-    for a in range(weight.shape[0]):
-        wa = weight[a]
-        for x in range(m):
-            ux = util[a, x]
-            for y in range(m):
-                strength[x, y] += max(wa * (ux - util[a, y]), 0.0)
-    for x in range(m):
+    for a in range(n):
+        wa = c[a]
+        for x in range(n):
+            ux = om[a, x]
+            for y in range(npad):
+                strength[x, y] += max(wa * (ux - om[a, y]), 0.0)
+    for x in range(n):
         lv[x, x] = np.log(0.5)
         for y in range(x):
             c_xy = ELECTION_EPS + strength[x, y]
             c_yx = ELECTION_EPS + strength[y, x]
             lv[x, y] = np.log(c_xy / (c_xy + c_yx))
             lv[y, x] = np.log(c_yx / (c_yx + c_xy))
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _scratch(n: int, n_dims: int) -> tuple:
-    """Work space of :func:`_turn` for ``n`` actors and ``K`` dimensions (see there)."""
-    return (
-        np.empty((n, n)),  # one_minus
-        np.empty((n, n)),  # capped
-        np.empty((n, n)),  # own
-        np.empty((n, 1 + n)),  # value
-        np.empty((n, 1 + n)),  # voters' values of one actor's options
-        np.empty((1 + n, 1 + n)),  # strength
-        np.empty((1 + n, 1 + n)),  # lv
-        np.empty(1 + n, dtype=np.int64),  # opts
-        np.empty((10, n)),  # per-actor vectors
-        np.empty(n_dims),  # sq
-        np.zeros((n, n_dims)),  # b_init
-        np.zeros((n, n_dims)),  # b_rcvr
-    )
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _turn(
-    c: FloatArray,
-    x: FloatArray,
-    s: FloatArray,
-    s_tot: FloatArray,
-    s_sq: FloatArray,
-    w: FloatArray,
-    new_x: FloatArray,
-    risk: FloatArray,
-    p_pos: FloatArray,
-    target: IntArray,
-    target_prob: FloatArray,
-    target_gain: FloatArray,
-    adopted: IntArray,
-    work: tuple,
-) -> None:
-    """One SMP turn of one draw: fills ``new_x`` ``(n, K)`` and the turn's records ``(n,)``.
-
-    ``x`` ``(n, K)`` the state; ``w = c S``; ``work`` from :func:`_scratch`:
-    ``one_minus[a, b] = 1 − d_ab``, ``capped[a, b] = min(d_ab, 1)``,
-    ``own[a, m] = U^a_am``, ``value[a, o]`` the value to ``a`` of option
-    ``o`` (0: status quo, ``1 + i``: ``i``'s bargain), then election and
-    per-actor scratch space, and the bargains.
-    """
-    one_minus, capped, own, value, sub, strength, lv, opts, vec, sq, b_init, b_rcvr = work
-    r_i, u_mi, u_mm, a_i, a_j, pro, con, rest = vec[0], vec[1], vec[2], vec[3], vec[4], vec[5], vec[6], vec[7]
-    d_init, d_rcvr = vec[8], vec[9]
-    n, n_dims = x.shape
-    for a in range(n):
-        _distance_row(x, a, x, s, s_sq[a], sq, d_init)
-        for b in range(n):
-            one_minus[a, b] = 1.0 - d_init[b]
-            capped[a, b] = min(d_init[b], 1.0)
-
-    # Risk attitudes from the risk-neutral election over positions (U = 1 − d).
-    _log_victory_into(one_minus, c, n, strength, lv)
     top = -np.inf
     for i in range(n):
         p_pos[i] = _sum(lv[i], 0, n)
@@ -518,54 +492,374 @@ def _turn(
     for i in range(n):
         risk[i] = (3.0 * p_pos[i] - (p_max + 2.0 * p_min)) / (2.0 * spread) if spread > 0.0 else 0.0
 
-    # Challenges i -> j, each judged by the initiator (h = i): U_ab = U^i_ab.
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _challenges(
+    om: FloatArray,
+    cp: FloatArray,
+    n: int,
+    rk: FloatArray,
+    w: FloatArray,
+    s_tot: FloatArray,
+    own: FloatArray,
+    vec: FloatArray,
+    target: IntArray,
+    target_prob: FloatArray,
+    target_gain: FloatArray,
+) -> None:
+    """Each initiator's best challenge, judged by itself (h = i): ``U_ab = U^i_ab``; fills ``own[i] = U^i_i·``.
+
+    ``rk`` ``(npad,)`` the risk attitudes, padded; ``w`` and ``s_tot`` padded too.
+    """
+    npad = om.shape[1]
+    r_i, u_mi, u_mm, a_i, a_j, a_s, pro, con, gain, p_win, om_d, cp_d = (
+        vec[0], vec[1], vec[2], vec[3], vec[4], vec[5], vec[6], vec[7], vec[8], vec[9], vec[10], vec[11]
+    )  # fmt: skip
+    for m in range(n):
+        om_d[m] = om[m, m]
+        cp_d[m] = cp[m, m]
+    for m in range(n, npad):
+        om_d[m] = om_d[0]
+        cp_d[m] = cp_d[0]
     for i in range(n):
+        twice = 2.0 * rk[i]
+        for m in range(npad):
+            r_i[m] = (twice + rk[m]) / 3.0
         for m in range(n):
-            r_i[m] = (2.0 * risk[i] + risk[m]) / 3.0
-            u_mi[m] = one_minus[m, i] * (1.0 + capped[m, i] * r_i[m])  # U_mi
-            u_mm[m] = one_minus[m, m] * (1.0 + capped[m, m] * r_i[m])  # U_mm
+            u_mi[m] = om[m, i] * (1.0 + cp[m, i] * r_i[m])  # U_mi
+        for m in range(n, npad):
+            u_mi[m] = u_mi[0]
+        for m in range(npad):
+            u_mm[m] = om_d[m] * (1.0 + cp_d[m] * r_i[m])  # U_mm
         u_ii = u_mm[i]
-        for j in range(n):  # (j = i is computed and ignored)
-            u_ij = one_minus[i, j] * (1.0 + capped[i, j] * r_i[i])
-            con_i = w[i] * (u_ii - u_ij)
+        r_ii = r_i[i]
+        w_i = w[i]
+        for j in range(npad):  # (j = i is computed and ignored)
+            u_ij = om[i, j] * (1.0 + cp[i, j] * r_ii)
+            own[i, j] = u_ij
+            con_i = w_i * (u_ii - u_ij)
             con_j = w[j] * (u_mi[j] - u_mm[j])
-            a_i[j] = (CHALLENGE_EPS + max(con_i, 0.0)) + max(con_j, 0.0)
-            a_j[j] = (CHALLENGE_EPS - min(con_i, 0.0)) - min(con_j, 0.0)
+            ai = (CHALLENGE_EPS + max(con_i, 0.0)) + max(con_j, 0.0)
+            aj = (CHALLENGE_EPS - min(con_i, 0.0)) - min(con_j, 0.0)
+            a_i[j] = ai
+            a_j[j] = aj
+            a_s[j] = ai + aj
             pro[j] = 0.0
             con[j] = 0.0
         # Third party m: little contest (i+m : j), then the semi-committed
         # vote t = W_m (π (U_mm − U_mi) + (1 − π)(U_mj − U_mm)), KTAB's
         # difference of expected values after cancelling terms. Third parties
-        # are added one at a time, for every j at once (a loop that vectorises).
+        # are added one at a time, for every j at once (a loop that vectorises);
+        # j = m takes no vote: its sums are put back after the loop.
         for m in range(n):
             if m == i:
                 continue
             r_m, u_m_i, u_m_m, w_m = r_i[m], u_mi[m], u_mm[m], w[m]
-            for j in range(n):
-                u_mj = one_minus[m, j] * (1.0 + capped[m, j] * r_m)
+            d_m = u_m_m - u_m_i
+            pro_m, con_m = pro[m], con[m]
+            for j in range(npad):
+                u_mj = om[m, j] * (1.0 + cp[m, j] * r_m)
                 v = (u_m_i - u_mj) * w_m
-                pi = (max(v, 0.0) + a_i[j]) / (abs(v) + (a_i[j] + a_j[j]))
+                pi = (max(v, 0.0) + a_i[j]) / (abs(v) + a_s[j])
                 y = u_mj - u_m_m
-                t = (((u_m_m - u_m_i) - y) * pi + y) * w_m
-                # j = m adds +0.0, which changes no sum here (none is ever -0.0); no branch
-                pro[j] += max(t, 0.0) if j != m else 0.0
-                con[j] += min(t, 0.0) if j != m else 0.0
-        best, best_gain, best_prob = -1, -np.inf, np.nan
-        for j in range(n):
-            if j == i:
-                continue
-            u_ij = one_minus[i, j] * (1.0 + capped[i, j] * r_i[i])
+                t = ((d_m - y) * pi + y) * w_m
+                pro[j] += max(t, 0.0)
+                con[j] += min(t, 0.0)
+            pro[m] = pro_m
+            con[m] = con_m
+        u_win = u_ii + u_ii
+        for j in range(npad):
+            u_ij = own[i, j]
             c_ij = a_i[j] + pro[j]
             c_ji = a_j[j] - con[j]
             p_ij = c_ij / (c_ij + c_ji)
             p_ji = c_ji / (c_ij + c_ji)
-            u_win = u_ii + u_ii
-            gain = ((1.0 - s_tot[j]) * u_win + s_tot[j] * (p_ij * u_win + p_ji * (u_ij + u_ij))) - (u_ii + u_ij)
-            if gain > MIN_GAIN and gain > best_gain:
-                best, best_gain, best_prob = j, gain, p_ij
+            gain[j] = ((1.0 - s_tot[j]) * u_win + s_tot[j] * (p_ij * u_win + p_ji * (u_ij + u_ij))) - (u_ii + u_ij)
+            p_win[j] = p_ij
+        best, best_gain, best_prob = -1, -np.inf, np.nan
+        for j in range(n):
+            if j != i and gain[j] > MIN_GAIN and gain[j] > best_gain:
+                best, best_gain, best_prob = j, gain[j], p_win[j]
         target[i] = best
         target_prob[i] = best_prob
         target_gain[i] = best_gain if best >= 0 else np.nan
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _sq_distances(
+    x: FloatArray,
+    s: FloatArray,
+    x_t: FloatArray,
+    s_t: FloatArray,
+    pos: FloatArray,
+    b: int,
+    sq: FloatArray,
+    out: FloatArray,
+) -> None:
+    """``out[a] = Σ_k (s_ak (x_ak − pos_bk))²`` for every actor ``a`` (padded), summed as :func:`_distance_sq`.
+
+    ``x_t``, ``s_t`` ``(K, npad)``: positions and saliences by dimension. With fewer than eight
+    dimensions that sum is sequential from 0, taken for all ``a`` at once (a loop that vectorises).
+    """
+    n, n_dims = x.shape
+    if n_dims < 8:
+        p0 = pos[b, 0]
+        for a in range(out.shape[0]):
+            ds = (x_t[0, a] - p0) * s_t[0, a]
+            out[a] = ds * ds  # = 0.0 + ds * ds: a square is never -0.0
+        for k in range(1, n_dims):
+            pk = pos[b, k]
+            for a in range(out.shape[0]):
+                ds = (x_t[k, a] - pk) * s_t[k, a]
+                out[a] += ds * ds
+    else:
+        for a in range(n):
+            out[a] = _distance_sq(x, a, pos, b, s, sq)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _values(
+    x: FloatArray,
+    s: FloatArray,
+    s_t: FloatArray,
+    s_sq: FloatArray,
+    rk: FloatArray,
+    target: IntArray,
+    own: FloatArray,
+    own_t: FloatArray,
+    rest: FloatArray,
+    b_init: FloatArray,
+    b_rcvr: FloatArray,
+    x_t: FloatArray,
+    sq: FloatArray,
+    vec: FloatArray,
+    val_t: FloatArray,
+    val: FloatArray,
+) -> None:
+    """Value to each actor ``a`` of the status quo (``vec[12, a]``) and of bargain ``i`` (``val[a, i]``).
+
+    The mean over actors of ``u(d, R_a)`` after the option (``own[a] = U^a_a·``).
+    Each bargain's value is taken for every voter at once (loops over ``a`` that vectorise).
+    """
+    n, n_dims = x.shape
+    npad = own.shape[1]
+    v0, d_i, d_r = vec[12], vec[13], vec[14]
+    for a in range(n):
+        v0[a] = _sum(own[a], 0, n) / n
+        for m in range(n):
+            own_t[m, a] = own[a, m]
+    for i in range(n):
+        t = target[i]
+        if t < 0:
+            continue
+        # everyone but the two principals stays (leaving them out of the sum changes no value)
+        for a in range(npad):
+            rest[i, a] = 0.0
+        for m in range(n):
+            if m != i and m != t:
+                for a in range(npad):
+                    rest[i, a] += own_t[m, a]
+        same = True  # usually the two rounded bargains coincide: one distance then serves both
+        for k in range(n_dims):
+            same = same and b_init[i, k] == b_rcvr[i, k]
+        _sq_distances(x, s, x_t, s_t, b_init, i, sq, d_i)
+        if not same:
+            _sq_distances(x, s, x_t, s_t, b_rcvr, i, sq, d_r)
+        if same:
+            for a in range(npad):
+                d = np.sqrt(d_i[a] / s_sq[a])
+                u_b = (1.0 - d) * (1.0 + min(d, 1.0) * rk[a])
+                val_t[i, a] = ((u_b + u_b) + rest[i, a]) / n
+        else:
+            for a in range(npad):
+                d = np.sqrt(d_i[a] / s_sq[a])
+                u_bi = (1.0 - d) * (1.0 + min(d, 1.0) * rk[a])
+                d = np.sqrt(d_r[a] / s_sq[a])
+                u_br = (1.0 - d) * (1.0 + min(d, 1.0) * rk[a])
+                val_t[i, a] = ((u_bi + u_br) + rest[i, a]) / n
+        for a in range(n):
+            val[a, i] = val_t[i, a]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _elections(
+    c: FloatArray,
+    x: FloatArray,
+    target: IntArray,
+    val: FloatArray,
+    val_t: FloatArray,
+    vec: FloatArray,
+    lv: FloatArray,
+    opts: IntArray,
+    n_opts: IntArray,
+    pairs: IntArray,
+    b_init: FloatArray,
+    b_rcvr: FloatArray,
+    new_x: FloatArray,
+    adopted: IntArray,
+) -> None:
+    """Each actor ``k`` elects among the status quo and the bargains it is part of; fills ``new_x`` and ``adopted``.
+
+    ``val[a, i]`` the value to ``a`` of ``i``'s bargain, ``vec[12, a]`` of the status
+    quo (``val_t`` is ``val`` transposed). The strengths of an option pair do not
+    depend on whose election it is: those of the status quo against every
+    bargain are taken once, for all bargains at once (a loop that vectorises);
+    those of two bargains per election, both directions in one pass over the voters.
+    """
+    n, n_dims = x.shape
+    npad = val.shape[1]
+    v0, s_0o, s_o0, lv_0o, lv_o0, fwd, bwd = vec[12], vec[15], vec[16], vec[17], vec[18], vec[21], vec[22]
+    for i in range(npad):
+        s_0o[i] = 0.0
+        s_o0[i] = 0.0
+    for a in range(n):
+        ca, u0 = c[a], v0[a]
+        for i in range(npad):
+            s_0o[i] += max(ca * (u0 - val[a, i]), 0.0)
+            s_o0[i] += max(ca * (val[a, i] - u0), 0.0)
+    for k in range(n):
+        n_opts[k] = 0
+    for i in range(n):  # k's bargains in initiator order: its own and those offered to it
+        t = target[i]
+        if t >= 0:
+            c_o0 = ELECTION_EPS + s_o0[i]
+            c_0o = ELECTION_EPS + s_0o[i]
+            lv_o0[i] = np.log(c_o0 / (c_o0 + c_0o))
+            lv_0o[i] = np.log(c_0o / (c_0o + c_o0))
+            opts[i, n_opts[i]] = i
+            n_opts[i] += 1
+            opts[t, n_opts[t]] = i
+            n_opts[t] += 1
+    half = np.log(0.5)
+    for k in range(n):
+        mb = n_opts[k]
+        best = 0
+        if mb > 0:
+            m = mb + 1
+            lv[0, 0] = half
+            for q in range(mb):
+                lv[0, 1 + q] = lv_0o[opts[k, q]]
+                lv[1 + q, 0] = lv_o0[opts[k, q]]
+                lv[1 + q, 1 + q] = half
+            n_pairs = 0  # two bargains: both directions in one pass over the voters, four pairs at a time
+            for p in range(1, mb):
+                for q in range(p):
+                    pairs[0, n_pairs] = opts[k, p]
+                    pairs[1, n_pairs] = opts[k, q]
+                    pairs[2, n_pairs] = (1 + p) * (n + 1) + 1 + q
+                    n_pairs += 1
+            for e in range(0, n_pairs, 4):  # (spare lanes repeat the last pair)
+                e_1, e_2, e_3 = min(e + 1, n_pairs - 1), min(e + 2, n_pairs - 1), min(e + 3, n_pairs - 1)
+                p_0, p_1, p_2, p_3 = pairs[0, e], pairs[0, e_1], pairs[0, e_2], pairs[0, e_3]
+                q_0, q_1, q_2, q_3 = pairs[1, e], pairs[1, e_1], pairs[1, e_2], pairs[1, e_3]
+                f_0 = f_1 = f_2 = f_3 = b_0 = b_1 = b_2 = b_3 = 0.0
+                for a in range(n):
+                    ca = c[a]
+                    u_p, u_q = val_t[p_0, a], val_t[q_0, a]
+                    f_0 += max(ca * (u_p - u_q), 0.0)
+                    b_0 += max(ca * (u_q - u_p), 0.0)
+                    u_p, u_q = val_t[p_1, a], val_t[q_1, a]
+                    f_1 += max(ca * (u_p - u_q), 0.0)
+                    b_1 += max(ca * (u_q - u_p), 0.0)
+                    u_p, u_q = val_t[p_2, a], val_t[q_2, a]
+                    f_2 += max(ca * (u_p - u_q), 0.0)
+                    b_2 += max(ca * (u_q - u_p), 0.0)
+                    u_p, u_q = val_t[p_3, a], val_t[q_3, a]
+                    f_3 += max(ca * (u_p - u_q), 0.0)
+                    b_3 += max(ca * (u_q - u_p), 0.0)
+                fwd[0], fwd[1], fwd[2], fwd[3] = f_0, f_1, f_2, f_3
+                bwd[0], bwd[1], bwd[2], bwd[3] = b_0, b_1, b_2, b_3
+                for lane in range(min(4, n_pairs - e)):
+                    at = pairs[2, e + lane]
+                    x_, y_ = at // (n + 1), at % (n + 1)
+                    c_pq = ELECTION_EPS + fwd[lane]
+                    c_qp = ELECTION_EPS + bwd[lane]
+                    lv[x_, y_] = np.log(c_pq / (c_pq + c_qp))
+                    lv[y_, x_] = np.log(c_qp / (c_qp + c_pq))
+            best_score = -np.inf
+            for o in range(m):
+                score = 0.0
+                for q in range(m):
+                    score += lv[o, q]
+                if score > best_score:
+                    best, best_score = o, score
+        choice = opts[k, best - 1] if best > 0 else -1
+        adopted[k] = choice
+        for dim in range(n_dims):
+            if choice < 0:
+                new_x[k, dim] = x[k, dim]
+            elif choice == k:
+                new_x[k, dim] = b_init[k, dim]
+            else:
+                new_x[k, dim] = b_rcvr[choice, dim]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _turn(
+    c: FloatArray,
+    x: FloatArray,
+    s: FloatArray,
+    s_t: FloatArray,
+    s_tot: FloatArray,
+    s_sq: FloatArray,
+    w: FloatArray,
+    new_x: FloatArray,
+    risk: FloatArray,
+    p_pos: FloatArray,
+    target: IntArray,
+    target_prob: FloatArray,
+    target_gain: FloatArray,
+    adopted: IntArray,
+    work: tuple,
+) -> None:
+    """One SMP turn of one draw: fills ``new_x`` ``(n, K)`` and the turn's records ``(n,)``.
+
+    ``x`` ``(n, K)`` the state; ``w = c S``; ``s_t``, ``s_tot``, ``s_sq``, ``w``
+    padded to ``npad``; ``work`` from :func:`_scratch`: ``om[a, b] = 1 − d_ab``,
+    ``cp[a, b] = min(d_ab, 1)``, ``own[a, m] = U^a_am``, then scratch space
+    for the elections and values, and the bargains.
+    """
+    om, cp, own, own_t, strength, lv, rest, val, val_t, vec, sq, b_init, b_rcvr, x_t, opts, n_opts, pairs = work
+    n, n_dims = x.shape
+    npad = om.shape[1]
+    d_row, rk = vec[19], vec[20]
+    for k in range(n_dims):
+        for a in range(n):
+            x_t[k, a] = x[a, k]
+        for a in range(n, npad):
+            x_t[k, a] = x[0, k]
+    for a in range(n):  # distances as _distance_row takes them, to every (padded) column at once
+        if n_dims < 8:
+            xa, sa = x[a, 0], s[a, 0]
+            for b in range(npad):
+                ds = (xa - x_t[0, b]) * sa
+                d_row[b] = ds * ds  # = 0.0 + ds * ds: a square is never -0.0
+            for k in range(1, n_dims):
+                xa, sa = x[a, k], s[a, k]
+                for b in range(npad):
+                    ds = (xa - x_t[k, b]) * sa
+                    d_row[b] += ds * ds
+            s_sq_a = s_sq[a]
+            for b in range(npad):
+                d = np.sqrt(d_row[b] / s_sq_a)
+                om[a, b] = 1.0 - d
+                cp[a, b] = min(d, 1.0)
+        else:
+            _distance_row(x, a, x, s, s_sq[a], sq, d_row)
+            for b in range(n):
+                om[a, b] = 1.0 - d_row[b]
+                cp[a, b] = min(d_row[b], 1.0)
+            for b in range(n, npad):
+                om[a, b] = om[a, 0]
+                cp[a, b] = cp[a, 0]
+
+    _position_election(c, om, n, risk, p_pos, strength, lv)
+    for i in range(n):
+        rk[i] = risk[i]
+    for i in range(n, npad):
+        rk[i] = risk[0]
+
+    _challenges(om, cp, n, rk, w, s_tot, own, vec, target, target_prob, target_gain)
 
     # S2P2 bargains, interpolated by the initiator; one per initiator i.
     for i in range(n):
@@ -581,58 +875,8 @@ def _turn(
             b_init[i, k] = _round4(((w_i + BARGAIN_EPS) * x[i, k] + w_j * x[j, k]) / den)
             b_rcvr[i, k] = _round4((w_i * x[i, k] + (BARGAIN_EPS + w_j) * x[j, k]) / den)
 
-    # Value to each actor a of the status quo (option 0) and of bargain i
-    # (option 1 + i): the mean over actors of u(d, R_a) after the option.
-    for a in range(n):
-        r_aa = (2.0 * risk[a] + risk[a]) / 3.0
-        for m in range(n):
-            own[a, m] = one_minus[a, m] * (1.0 + capped[a, m] * r_aa)
-        value[a, 0] = _sum(own[a], 0, n) / n
-        for i in range(n):
-            rest[i] = 0.0
-        for m in range(n):  # everyone but the two principals stays (adding +0.0 changes no sum)
-            own_am = own[a, m]
-            for i in range(n):
-                rest[i] += own_am if m != i and m != target[i] else 0.0
-        _distance_row(x, a, b_init, s, s_sq[a], sq, d_init)  # rows of actors without a bargain: unused
-        _distance_row(x, a, b_rcvr, s, s_sq[a], sq, d_rcvr)
-        for i in range(n):
-            if target[i] < 0:
-                continue
-            u_bi = (1.0 - d_init[i]) * (1.0 + min(d_init[i], 1.0) * risk[a])
-            u_br = (1.0 - d_rcvr[i]) * (1.0 + min(d_rcvr[i], 1.0) * risk[a])
-            value[a, 1 + i] = ((u_bi + u_br) + rest[i]) / n
-
-    # Each actor k elects among the status quo and the bargains it is part of.
-    for k in range(n):
-        m = 1
-        opts[0] = 0
-        for i in range(n):
-            if target[i] >= 0 and (i == k or target[i] == k):
-                opts[m] = 1 + i
-                m += 1
-        best = 0
-        if m > 1:
-            for a in range(n):
-                for o in range(m):
-                    sub[a, o] = value[a, opts[o]]
-            _log_victory_into(sub, c, m, strength, lv)
-            best_score = -np.inf
-            for o in range(m):
-                score = 0.0
-                for q in range(m):
-                    score += lv[o, q]
-                if score > best_score:
-                    best, best_score = o, score
-        choice = opts[best] - 1
-        adopted[k] = choice
-        for dim in range(n_dims):
-            if choice < 0:
-                new_x[k, dim] = x[k, dim]
-            elif choice == k:
-                new_x[k, dim] = b_init[k, dim]
-            else:
-                new_x[k, dim] = b_rcvr[choice, dim]
+    _values(x, s, s_t, s_sq, rk, target, own, own_t, rest, b_init, b_rcvr, x_t, sq, vec, val_t, val)
+    _elections(c, x, target, val, val_t, vec, lv, opts, n_opts, pairs, b_init, b_rcvr, new_x, adopted)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -661,7 +905,9 @@ def _run(
     """
     n_draws, n_states, n, n_dims = traj.shape
     work = _scratch(n, n_dims)
-    s_tot, s_sq, w, norm, sq = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n_dims)
+    npad = work[0].shape[1]
+    s_tot, s_sq, w, norm, sq = np.empty(npad), np.empty(npad), np.empty(npad), np.empty(n), np.empty(n_dims)
+    s_t = np.empty((n_dims, npad))
     most = 0
     for dr in range(n_draws):
         for i in range(n):
@@ -670,12 +916,18 @@ def _run(
             s_tot[i] = _sum(s[dr, i], 0, n_dims)
             s_sq[i] = _sum(sq, 0, n_dims)
             w[i] = s_tot[i] * c[dr, i]
+            for k in range(n_dims):
+                s_t[k, i] = s[dr, i, k]
+        for i in range(n, npad):  # padding: copies of actor 0
+            s_tot[i], s_sq[i], w[i] = s_tot[0], s_sq[0], w[0]
+            for k in range(n_dims):
+                s_t[k, i] = s_t[k, 0]
         first = 0.0
         turn = 0
         while turn < n_states - 1:
             x, new_x = traj[dr, turn], traj[dr, turn + 1]
             _turn(
-                c[dr], x, s[dr], s_tot, s_sq, w, new_x, risk[dr, turn], position_prob[dr, turn],
+                c[dr], x, s[dr], s_t, s_tot, s_sq, w, new_x, risk[dr, turn], position_prob[dr, turn],
                 target[dr, turn], target_prob[dr, turn], target_gain[dr, turn], adopted[dr, turn], work,
             )  # fmt: skip
             for i in range(n):
@@ -777,7 +1029,8 @@ def smp(
         "movement": movement[:, :turn],
     }
     for name, arr in out.items():
-        out[name] = arr = arr.copy()  # trim the unused turns' storage
+        if turn < max_turns:
+            out[name] = arr = arr.copy()  # trim the unused turns' storage
         arr.setflags(write=False)
     return SMPResult(**out)
 
@@ -840,6 +1093,6 @@ SPEC: EngineSpec[BargainingProblem, BargainingResult] = EngineSpec(
     outputs=("forecast", "trajectory", "forecast_by_round", "rounds", "stop", "details"),
     rounds=True,
     kernels=lambda: (_run,),
-    compile_seconds=4,
+    compile_seconds=9,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), spatial model of politics; Wise, Lester et al.",
 )
