@@ -141,17 +141,9 @@ ones the realised exchange touched and files the others in the run of
 non-increasing gains the last sort left or, if out of order, in the rest;
 the rest and the recomputed entries are sorted (insertion sorts and merges
 in preallocated space) and merged with the run into a second buffer, which
-gives the same order as a full stable sort. While the list is *clean*
-(each gain more than ``tie_tolerance`` below the one before it: no ties, no
-clusters) and holds only valid entries (from the round's first realisation
-on), a step takes a shortcut to the same list: an invalid head is dropped;
-after a realisation, the touched entries are found through an index of the
-candidates by (actor, supplied issue) and (actor, demanded issue) and their
-list positions, recomputed, sorted and merged with the others in one pass. If
-a recomputed gain comes within the tolerance of a neighbour, the step falls
-back to the general merge. On the flagship 99% of steps take the shortcut.
-Nothing is allocated within a round's steps. A step costs ``O(K)``, so a
-round costs ``O(K)`` times the number of steps; draws run one after another (threads share the draws of a
+gives the same order as a full stable sort. Nothing is allocated within a
+round's steps. A step costs ``O(K)``, so a round costs ``O(K)`` times the
+number of steps; draws run one after another (threads share the draws of a
 forecast by chunks, the kernels release the interpreter lock). Arithmetic is
 float64, the same operations in the same order as the engine's earlier NumPy
 implementation, whose results it reproduces to the bit (rule 4's order of
@@ -826,15 +818,14 @@ def _sift_down(v: IntArray, root: int, n: int) -> None:
 
 
 @_jit
-def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int, bool]:
+def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int]:
     """Rule 6: the list's entries sorted into ``dst`` by gain, highest first, stably; gains
     within ``tol`` of the next (chained) form a cluster that keeps its list order.
 
     The entries are ``(gain, position in src)``: ``work``'s run (non-increasing gains in list
     order, as the last sort left them) and rest (gains recomputed since, and entries out of
     order), which is sorted and merged in, equal gains by list position as a stable sort has
-    them. Returns the number of entries, the size of the first cluster and whether every
-    cluster is one entry (the list is then "clean": gains fall by more than ``tol`` at each step).
+    them. Returns the number of entries and the size of the first cluster.
     """
     run_g, run_pos, rest_g, rest_pos, tmp_g, tmp_pos, merged = work
     _sort_entries(rest_g, rest_pos, n_rest, tmp_g, tmp_pos)
@@ -842,7 +833,6 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
     a = b = 0
     first = 0
     start = 0
-    clean = True
     last = np.inf
     for t in range(L + 1):
         if t < L:
@@ -853,7 +843,6 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
                 g, i = rest_g[b], rest_pos[b]
                 b += 1
         if t == L or last - g > tol:  # the cluster [start, t) ends: in list order
-            clean &= t - start <= 1
             if t - start > _SHORT:
                 _heap_sort(merged[start:t])
             else:
@@ -872,7 +861,7 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
             last = g
     for t in range(L):
         dst[t] = src[merged[t]]
-    return L, first, clean
+    return L, first
 
 
 @_jit
@@ -933,12 +922,13 @@ def _pass(
     order_work: tuple,
 ) -> tuple[int, int, int, int]:
     """Rule 7 after realising candidate ``r``: drop the invalid entries of the list ``src[lo:L]``;
-    recompute the touched ones (:func:`_recompute`); file the others for the next sort.
+    recompute the touched ones in list order, in batches (an entry's ``t``-th listing in batch
+    ``t``); file the others, and the touched ones still valid, for the next sort (:func:`_keep`).
     Returns the run and rest sizes, the at-target events and -1, or the phase
     (``1 + 2 t + side``) whose coins ran out."""
     actor, supply = cand[0], cand[1]
-    gain, valid = state[6], state[7]
-    todo, repeat, seen = work[0], work[1], work[2]
+    xs, move, y, history, nonneg, nonpos, gain, valid = state
+    todo, repeat, seen, batch, slots, ok, kept, verdict, at0 = work
     run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
     n_todo = n_run = n_rest = 0
@@ -971,40 +961,6 @@ def _pass(
             n_rest += 1
     for c in range(n_todo):
         seen[src[todo[c]]] = 0
-    n_rest, events, phase = _recompute(
-        r, src, n_todo, repeats, n_rest, cand, state, T, Uoff, S0, policy, coins, d, pointer, work, order_work
-    )
-    return n_run, n_rest, events, phase
-
-
-@_inline
-def _recompute(
-    r: int,
-    src: IntArray,
-    n_todo: int,
-    repeats: int,
-    n_rest: int,
-    cand: tuple,
-    state: tuple,
-    T: FloatArray,
-    Uoff: FloatArray,
-    S0: FloatArray,
-    policy: int,
-    coins: FloatArray,
-    d: int,
-    pointer: IntArray,
-    work: tuple,
-    order_work: tuple,
-) -> tuple[int, int, int]:
-    """Rule 7: recompute the entries touched by realising ``r`` (list positions ``todo[:n_todo]``,
-    in list order) in batches, an entry's ``t``-th listing (``repeat``) in batch ``t``; file the
-    ones still valid in the rest after ``n_rest`` entries. Returns the rest's size, the at-target
-    events and -1, or the phase (``1 + 2 t + side``) whose coins ran out."""
-    actor, supply = cand[0], cand[1]
-    xs, move, y, history, nonneg, nonpos, gain, valid = state
-    todo, repeat, _, batch, slots, ok, kept, verdict, at0 = work
-    rest_g, rest_pos = order_work[2], order_work[3]
-    for c in range(n_todo):
         kept[c] = True
     events = 0
     for t in range(repeats):
@@ -1033,142 +989,14 @@ def _recompute(
         found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok, verdict, at0)
         events += found
         if side >= 0:
-            return n_rest, events, 1 + 2 * t + side
+            return n_run, n_rest, events, 1 + 2 * t + side
         for c in range(nb):
             kept[batch[c]] = valid[slots[c]]
     for c in range(n_todo):
         if kept[c]:
             rest_g[n_rest], rest_pos[n_rest] = gain[src[todo[c]]], todo[c]
             n_rest += 1
-    return n_rest, events, -1
-
-
-@_jit
-def _index(actor: IntArray, supply: IntArray, n: int, m: int) -> tuple[IntArray, IntArray]:
-    """The candidates by (actor, issue it supplies), key ``a m + e``, and by (actor, issue it
-    demands), key ``n m + a m + e``: offsets ``(2 n m + 1,)`` and members, as compressed rows."""
-    K = actor.shape[0]
-    offsets = np.zeros(2 * n * m + 1, dtype=np.int64)
-    for k in range(K):
-        for s in range(2):
-            offsets[actor[k, s] * m + supply[k, s] + 1] += 1
-            offsets[n * m + actor[k, s] * m + supply[k, 1 - s] + 1] += 1
-    for key in range(2 * n * m):
-        offsets[key + 1] += offsets[key]
-    members = np.empty(4 * K, dtype=np.int64)
-    fill = offsets[:-1].copy()
-    for k in range(K):
-        for s in range(2):
-            for key in (actor[k, s] * m + supply[k, s], n * m + actor[k, s] * m + supply[k, 1 - s]):
-                members[fill[key]] = k
-                fill[key] += 1
-    return offsets, members
-
-
-@_jit
-def _pass_clean(
-    r: int,
-    src: IntArray,
-    dst: IntArray,
-    lo: int,
-    L: int,
-    index: tuple,
-    stamp: IntArray,
-    where: IntArray,
-    step: int,
-    tol: float,
-    cand: tuple,
-    state: tuple,
-    T: FloatArray,
-    Uoff: FloatArray,
-    S0: FloatArray,
-    policy: int,
-    coins: FloatArray,
-    d: int,
-    pointer: IntArray,
-    work: tuple,
-    order_work: tuple,
-) -> tuple[int, int, bool, int, int]:
-    """:func:`_pass` and :func:`_merge` on a clean list of valid entries ``src[lo:L]`` (gains
-    strictly decreasing by more than ``tol``): the touched ones are found through ``index``
-    (:func:`_index`) and ``where`` (each listed candidate's position; ``stamp`` marks the ones
-    seen in this step), recomputed, sorted and merged with the others into ``dst`` in one pass
-    that also updates ``where``. If a merged gain comes within
-    ``tol`` of its neighbour, the step is redone by :func:`_merge` on the same run and rest.
-    The result is the same as :func:`_pass` and :func:`_merge`'s: the others all continue the
-    run, and clusters can only form next to a recomputed entry. Returns the list's new length,
-    the size of its first cluster, whether it is clean, the at-target events and -1, or the
-    phase whose coins ran out."""
-    offsets, members = index
-    actor, supply = cand[0], cand[1]
-    gain = state[6]
-    todo, repeat = work[0], work[1]
-    run_g, run_pos, rest_g, rest_pos, tmp_g, tmp_pos = order_work[:6]
-    n, m = T.shape[0], T.shape[1]
-    a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
-    n_todo = 0
-    for key in (a0 * m + q0, n * m + a0 * m + q1, a1 * m + q1, n * m + a1 * m + q0):
-        for c in range(offsets[key], offsets[key + 1]):
-            k = members[c]
-            if stamp[k] == step:
-                continue
-            stamp[k] = step
-            i = where[k]
-            if i < lo or i >= L or src[i] != k:  # not listed
-                continue
-            u = n_todo  # insertion sort by list position
-            while u > 0 and todo[u - 1] > i:
-                todo[u] = todo[u - 1]
-                u -= 1
-            todo[u] = i
-            n_todo += 1
-    for c in range(n_todo):
-        repeat[c] = 0
-    n_rest, events, phase = _recompute(
-        r, src, n_todo, 1 if n_todo else 0, 0, cand, state, T, Uoff, S0, policy, coins, d, pointer, work, order_work
-    )
-    if phase >= 0:
-        return 0, 0, False, events, phase
-    _sort_entries(rest_g, rest_pos, n_rest, tmp_g, tmp_pos)
-    # merge the others (list order, skipping the touched) with the sorted rest into dst
-    out = 0
-    b = 0
-    c = 0
-    last = np.inf
-    clean = True
-    for i in range(lo, L + 1):
-        if c < n_todo and i == todo[c]:
-            c += 1
-            continue
-        k = src[i] if i < L else -1
-        g = gain[k] if i < L else -np.inf
-        while b < n_rest and (i == L or _before(rest_g[b], rest_pos[b], g, i)):
-            clean &= last - rest_g[b] > tol
-            last = rest_g[b]
-            dst[out] = src[rest_pos[b]]
-            where[dst[out]] = out
-            out += 1
-            b += 1
-        if i < L:
-            clean &= last - g > tol
-            last = g
-            dst[out] = k
-            where[k] = out
-            out += 1
-    if clean:
-        return out, 1, True, events, -1
-    n_run = 0  # a cluster formed: the general merge on the same run and rest
-    c = 0
-    for i in range(lo, L):
-        if c < n_todo and i == todo[c]:
-            c += 1
-            continue
-        run_g[n_run], run_pos[n_run] = gain[src[i]], i
-        n_run += 1
-    out, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
-    for i in range(out):
-        where[dst[i]] = i
-    return out, first, clean, events, -1
+    return n_run, n_rest, events, -1
 
 
 @_jit
@@ -1271,38 +1099,28 @@ def _round(
     # The merge's order does not depend on how the entries are split; ``0 * K`` is a run-time
     # zero, so that ``_file`` is compiled once, not also for a literal 0.
     n_run, n_rest = _file(src, 0 * K, K, gain, order_work)
-    end, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
+    L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
     src, dst = dst, src
-    # The list is src[base:end]. While it is clean (gains falling by more than tol at each
-    # step) and holds only valid entries (from the first realisation on), a step takes the
-    # shortcuts of _pass_clean, or just drops an invalid head: the order is the same.
-    base = 0
-    all_valid = False
-    index = _index(actor, supply, n, m)
-    stamp = np.full(K, -1, dtype=np.int64)
-    where = np.empty(K, dtype=np.int64)
-    for i in range(end):
-        where[src[i]] = i
     n_real = 0
     step = 0
-    while end > base:
+    while L > 0:
         tie = first > 1
         chosen = 0
         if tie:
             ties += 1
             stuck = tie_policy == _NEVER  # invalid heads forever: none is realised, the cluster stays
             for i in range(first):
-                stuck &= not valid[src[base + i]]
+                stuck &= not valid[src[i]]
             if stuck:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _STUCK, step, 0
             chosen = _flip(tie_policy, tie_coins, d, pointers[_TIE])
             if chosen < 0:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TIE, step, 0
-        r = src[base + chosen]
-        lo = base + 1 + chosen  # the head leaves the list, and the runner-up if realised
+        r = src[chosen]
+        lo = 1 + chosen  # the head leaves the list, and the runner-up if realised
         if tie:  # the head goes to the end of the list; or the runner-up is listed once more
-            src[end] = src[base + 1 - chosen]
-            end += 1
+            src[L] = src[1 - chosen]
+            L += 1
         if valid[r]:
             if n_real == realised.shape[0]:
                 realised = np.concatenate((realised, np.empty(n_real, dtype=np.int64)))
@@ -1320,37 +1138,17 @@ def _round(
             )
             n_real += 1
             _write_updates(r, cand, state, x, w, T, Uoff)
-            if clean and all_valid and tol >= 0.0:
-                end, first, clean, found, phase = _pass_clean(
-                    r, src, dst, lo, end, index, stamp, where, step, tol, cand, state, T, Uoff, S0, target_policy,
-                    target_coins, d, pointers[_TARGET], work, order_work,
-                )  # fmt: skip
-            else:
-                n_run, n_rest, found, phase = _pass(
-                    r, src, lo, end, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET],
-                    work, order_work,
-                )  # fmt: skip
-                if phase < 0:
-                    end, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
-                    if clean:  # positions for the next step's shortcut
-                        for i in range(end):
-                            where[dst[i]] = i
+            n_run, n_rest, found, phase = _pass(
+                r, src, lo, L, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work,
+                order_work,
+            )  # fmt: skip
             events += found
             if phase >= 0:
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, phase
-            all_valid = True
-            src, dst = dst, src
-            base = 0
-        elif clean and tol >= 0.0:  # the rest of a clean list is in order already
-            base = lo
         else:
-            n_run, n_rest = _file(src, lo, end, gain, order_work)
-            end, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
-            src, dst = dst, src
-            base = 0
-            if clean:
-                for i in range(end):
-                    where[src[i]] = i
+            n_run, n_rest = _file(src, lo, L, gain, order_work)
+        L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
+        src, dst = dst, src
         step += 1
     return actor, supply, realised[:n_real], records[:n_real], y, ties, events, -1, 0, 0
 
