@@ -116,7 +116,7 @@ class WinSet:
     def feasibility(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """``(D,)`` twice: the draws whose win-set is certainly not empty, and the undecided ones
         (:func:`_feasible`); the others' are empty. Computed once, on first use."""
-        return _feasible(self, np.arange(self.n_draws), self.status_quo)
+        return _feasible(self)
 
     def loss(self, y: FloatArray) -> FloatArray:
         """``(D, P)`` each veto player's utility loss ``-U_a(y)`` for packages ``y`` ``(D, k)``."""
@@ -291,19 +291,19 @@ def _solve(
     return solved, ok
 
 
-def _feasible(ws: WinSet, rows: NDArray[np.intp], target: FloatArray) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+def _feasible(ws: WinSet) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Which draws' win-sets are certainly non-empty, and which are undecided (the others are empty).
 
     One block LP with an elastic slack ``σ >= 0`` per draw added to every veto
     player's radius, minimising ``Σ σ``: a draw is feasible where its ``σ`` is 0,
     empty where ``σ`` exceeds HiGHS's feasibility tolerance tenfold, and undecided
     between (solved alone, as its own programme decides)."""
-    nv = _n_vars(ws)
-    cost = np.zeros((len(rows), nv + 1))
+    d, nv = ws.n_draws, _n_vars(ws)
+    cost = np.zeros((d, nv + 1))
     cost[:, nv] = 1.0
-    solved, ok = _block(ws, rows, target, cost, elastic=True)
-    if not ok.all():  # cannot happen (σ absorbs every radius); decide each draw alone
-        return np.zeros(len(rows), dtype=bool), np.ones(len(rows), dtype=bool)
+    solved, ok = _block(ws, np.arange(d), ws.status_quo, cost, elastic=True)
+    if not ok.all():  # only if the red lines leave no package at all (or HiGHS fails): each draw alone
+        return np.zeros(d, dtype=bool), np.ones(d, dtype=bool)
     sigma = solved[:, nv]
     return sigma <= 0.0, (sigma > 0.0) & (sigma <= ELASTIC_EMPTY)
 
