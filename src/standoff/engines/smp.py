@@ -400,27 +400,33 @@ def _distance_sq(ideal: FloatArray, a: int, pos: FloatArray, b: int, s: FloatArr
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _distance_row(
-    ideal: FloatArray, a: int, pos: FloatArray, s: FloatArray, s_sq_a: float, sq: FloatArray, out: FloatArray
+    x: FloatArray, a: int, x_t: FloatArray, s: FloatArray, s_sq_a: float, sq: FloatArray, out: FloatArray
 ) -> None:
-    """``out[b] = d_ab`` from ``a``'s ideal to every row ``b`` of ``pos``, summing as :func:`_distance_sq`.
+    """``out[b] = d_ab`` from ``a``'s ideal to every actor ``b`` (padded columns: ``d_a0``), summing as
+    :func:`_distance_sq`; ``x_t`` ``(K, npad)`` the positions by dimension.
 
     With fewer than eight dimensions that sum is sequential from 0, so it is taken for all
     ``b`` at once, one dimension at a time (a loop over ``b`` that vectorises).
     """
-    n_pos, n_dims = pos.shape
+    n, n_dims = x.shape
+    npad = out.shape[0]
     if n_dims < 8:
-        for b in range(n_pos):
-            out[b] = 0.0
-        for k in range(n_dims):
-            xa, sa = ideal[a, k], s[a, k]
-            for b in range(n_pos):
-                ds = (xa - pos[b, k]) * sa
+        xa, sa = x[a, 0], s[a, 0]
+        for b in range(npad):
+            ds = (xa - x_t[0, b]) * sa
+            out[b] = ds * ds  # = 0.0 + ds * ds: a square is never -0.0
+        for k in range(1, n_dims):
+            xa, sa = x[a, k], s[a, k]
+            for b in range(npad):
+                ds = (xa - x_t[k, b]) * sa
                 out[b] += ds * ds
-        for b in range(n_pos):
+        for b in range(npad):
             out[b] = np.sqrt(out[b] / s_sq_a)
     else:
-        for b in range(n_pos):
-            out[b] = np.sqrt(_distance_sq(ideal, a, pos, b, s, sq) / s_sq_a)
+        for b in range(n):
+            out[b] = np.sqrt(_distance_sq(x, a, x, b, s, sq) / s_sq_a)
+        for b in range(n, npad):
+            out[b] = out[0]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -828,30 +834,11 @@ def _turn(
             x_t[k, a] = x[a, k]
         for a in range(n, npad):
             x_t[k, a] = x[0, k]
-    for a in range(n):  # distances as _distance_row takes them, to every (padded) column at once
-        if n_dims < 8:
-            xa, sa = x[a, 0], s[a, 0]
-            for b in range(npad):
-                ds = (xa - x_t[0, b]) * sa
-                d_row[b] = ds * ds  # = 0.0 + ds * ds: a square is never -0.0
-            for k in range(1, n_dims):
-                xa, sa = x[a, k], s[a, k]
-                for b in range(npad):
-                    ds = (xa - x_t[k, b]) * sa
-                    d_row[b] += ds * ds
-            s_sq_a = s_sq[a]
-            for b in range(npad):
-                d = np.sqrt(d_row[b] / s_sq_a)
-                om[a, b] = 1.0 - d
-                cp[a, b] = min(d, 1.0)
-        else:
-            _distance_row(x, a, x, s, s_sq[a], sq, d_row)
-            for b in range(n):
-                om[a, b] = 1.0 - d_row[b]
-                cp[a, b] = min(d_row[b], 1.0)
-            for b in range(n, npad):
-                om[a, b] = om[a, 0]
-                cp[a, b] = cp[a, 0]
+    for a in range(n):
+        _distance_row(x, a, x_t, s, s_sq[a], sq, d_row)
+        for b in range(npad):
+            om[a, b] = 1.0 - d_row[b]
+            cp[a, b] = min(d_row[b], 1.0)
 
     _position_election(c, om, n, risk, p_pos, strength, lv)
     for i in range(n):
