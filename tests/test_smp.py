@@ -175,6 +175,15 @@ def test_loop_reference_agrees_on_random_scenarios(seed: int, n: int, k: int) ->
     _assert_agrees(res, loop, adopted=False)
 
 
+@pytest.mark.parametrize(("seed", "n", "k"), [(0, 5, 8), (1, 6, 9), (2, 4, 12)])
+def test_loop_reference_agrees_with_eight_dimensions_or_more(seed: int, n: int, k: int) -> None:
+    """From eight dimensions the kernel sums distances pairwise, one pair of actors at a time (another path)."""
+    c, x, s = _random_scenario(np.random.default_rng(seed), n, k)
+    res = smp(c, x, s, max_turns=8)
+    loop = smp_loop(c[0].tolist(), x[0].tolist(), s[0].tolist(), max_turns=8)
+    _assert_agrees(res, loop, adopted=False)
+
+
 # ---------------------------------------------------------------------------
 # Invariants
 
