@@ -38,7 +38,6 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from standoff.core.icb.schema import QUESTIONS
-from standoff.core.scoring import brier_score, log_score
 from standoff.experiments.pooling import (
     PoolWeights,
     equal_weights,
@@ -46,7 +45,7 @@ from standoff.experiments.pooling import (
     fit_log_pool,
     time_ordered_validation,
 )
-from standoff.history.icb.backtest import SPLIT_YEAR, split_by_year
+from standoff.history.icb.backtest import SPLIT_YEAR, Score, score, split_by_year
 from standoff.history.icb.crisis_mapping import CrisisMapping, fit_mapping
 from standoff.history.icb.fitted import Rows, cached, fit, predict, rows
 from standoff.history.icb.load import IcbData, load_icb
@@ -61,18 +60,12 @@ LOG_POOL, LINEAR_POOL, EQUAL_POOL = "log pool", "linear pool", "equal log pool"
 
 
 @dataclass(frozen=True)
-class Scored:
-    brier: float
-    log_score: float
-
-
-@dataclass(frozen=True)
 class SubsetPool:
     """Log-pool weights fitted for some of a question's kinds, that pool's test scores, and its time-ordered
     validation inside the fit period (mean log loss of the fitted pool and of equal weights on later questions)."""
 
     weights: dict[str, float]
-    test: Scored
+    test: Score
     validation_log_pool: float
     validation_equal: float
 
@@ -97,7 +90,7 @@ class QuestionPool:
     extremizing: float
     linear_weights: dict[str, float]
     validation: dict[str, float]
-    test: dict[str, Scored]
+    test: dict[str, Score]
     subsets: dict[str, SubsetPool]
 
     def beaten_by(self) -> dict[str, list[str]]:
@@ -168,10 +161,6 @@ def _blocks(crisno: np.ndarray, blocks: int) -> np.ndarray:
     return np.array([block_of[c] for c in crisno])
 
 
-def _score(p: np.ndarray, y: np.ndarray) -> Scored:
-    return Scored(brier_score(p, y), log_score(p, y))
-
-
 def run(data: IcbData | None = None, year: int = SPLIT_YEAR, blocks: int = BLOCKS) -> PoolReport:
     """Estimate and score the pools: fit period up to ``year``, test period after it (module docstring)."""
     from threadpoolctl import threadpool_limits
@@ -224,10 +213,10 @@ def _question(
     log_w = fit_log_pool(p_fit, y_fit, kinds)
     lin_w = fit_linear_pool(p_fit, y_fit, kinds)
     check = time_ordered_validation(p_fit, y_fit, np.arange(len(y_fit)), min_train=len(y_fit) // 5)
-    test = {k: _score(p_test[:, j], y_test) for j, k in enumerate(kinds)}
-    test[LOG_POOL] = _score(log_w.pool(p_test), y_test)
-    test[LINEAR_POOL] = _score(lin_w.pool(p_test), y_test)
-    test[EQUAL_POOL] = _score(equal_weights(kinds).pool(p_test), y_test)
+    test = {k: score(p_test[:, j], y_test) for j, k in enumerate(kinds)}
+    test[LOG_POOL] = score(log_w.pool(p_test), y_test)
+    test[LINEAR_POOL] = score(lin_w.pool(p_test), y_test)
+    test[EQUAL_POOL] = score(equal_weights(kinds).pool(p_test), y_test)
     subsets = {}
     for size in range(1, len(kinds) + 1):
         for sub in itertools.combinations(range(len(kinds)), size):
@@ -235,7 +224,7 @@ def _question(
             w = fit_log_pool(p_fit[:, sub], y_fit, names)
             v = time_ordered_validation(p_fit[:, sub], y_fit, np.arange(len(y_fit)), min_train=len(y_fit) // 5)
             subsets[subset_key(names)] = SubsetPool(
-                dict(zip(names, w.weights, strict=True)), _score(w.pool(p_test[:, sub]), y_test), v.log_pool, v.equal
+                dict(zip(names, w.weights, strict=True)), score(w.pool(p_test[:, sub]), y_test), v.log_pool, v.equal
             )
     return QuestionPool(
         kinds,
@@ -257,10 +246,10 @@ def verdicts(report: PoolReport) -> list[str]:
         beaten = p.beaten_by()
         pool = p.test[LOG_POOL]
         parts = []
-        for score, label in (("brier", "Brier"), ("log_score", "log score")):
-            if beaten[score]:
-                who = ", ".join(f"{k} ({getattr(p.test[k], score):.4f})" for k in beaten[score])
-                parts.append(f"on {label} ({getattr(pool, score):.4f}) it loses to {who}")
+        for rule, label in (("brier", "Brier"), ("log_score", "log score")):
+            if beaten[rule]:
+                who = ", ".join(f"{k} ({getattr(p.test[k], rule):.4f})" for k in beaten[rule])
+                parts.append(f"on {label} ({getattr(pool, rule):.4f}) it loses to {who}")
         if parts:
             out.append(f"{q}: the log pool does not win out of sample; " + "; ".join(parts) + ".")
         else:

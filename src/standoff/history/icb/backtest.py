@@ -117,7 +117,7 @@ def run(fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path
         p = {name: v[ok] for name, v in preds[q].items()}
         yq = y[ok]
         m = fitted.questions[q]
-        model, base, plain = (_score(p[k], yq) for k in ("model", "base_rate", "plain"))
+        model, base, plain = (score(p[k], yq) for k in ("model", "base_rate", "plain"))
         scores[q] = QuestionScore(
             n=int(ok.sum()),
             brier=model.brier,
@@ -127,8 +127,8 @@ def run(fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path
             base_rate=m.base_rate,
             outcome_rate=float(yq.mean()) if len(yq) else float("nan"),
             plain_logistic=plain,
-            reference_class=_score(p["reference_class"], yq),
-            time_to_event=_score(p["time_to_event"], yq) if "time_to_event" in p else None,
+            reference_class=score(p["reference_class"], yq),
+            time_to_event=score(p["time_to_event"], yq) if "time_to_event" in p else None,
             penalty_C=m.regularised.C,
             recalibrated=m.regularised.platt is not None,
             reliability_fit=m.regularised.reliability,
@@ -148,7 +148,8 @@ def run(fit_files: tuple[Path, Path] | None = None, test_files: tuple[Path, Path
     )
 
 
-def _score(p: np.ndarray, y: np.ndarray) -> Score:
+def score(p: np.ndarray, y: np.ndarray) -> Score:
+    """Brier and log score of forecasts ``p`` of outcomes ``y`` (NaN for no outcomes)."""
     if len(y) == 0:
         return Score(float("nan"), float("nan"))
     return Score(brier_score(p, y), log_score(p, y))
