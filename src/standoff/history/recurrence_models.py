@@ -138,6 +138,14 @@ class KaplanMeier:
         return np.broadcast_to(np.exp(-self.cumhaz), (len(df), GRID_MONTHS + 1)).copy()
 
 
+def _survival_frame(train: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """The features as floats, with the spell length (``months``, at least 1e-3) and whether it ended (``event``)."""
+    data = train[list(features)].astype(float).copy()
+    data["months"] = np.maximum(train["months"].astype(float), 1e-3)
+    data["event"] = train["event"].astype(bool)
+    return data
+
+
 @dataclass(frozen=True)
 class WeibullAFT:
     """``log λ = β0 + xβ``, shape ρ; ``coef`` and ``ci`` are the lifelines summary of the λ parameters."""
@@ -152,9 +160,7 @@ class WeibullAFT:
     def fit(cls, train: pd.DataFrame, features: Sequence[str] = SHARED_FEATURES) -> WeibullAFT:
         from lifelines import WeibullAFTFitter
 
-        data = train[list(features)].astype(float).copy()
-        data["months"] = np.maximum(train["months"].astype(float), 1e-3)
-        data["event"] = train["event"].astype(bool)
+        data = _survival_frame(train, features)
         m = WeibullAFTFitter(penalizer=1e-4).fit(data, "months", "event")
         p = m.params_
         beta = {f: float(p[("lambda_", f)]) for f in features}
@@ -177,9 +183,7 @@ class CoxPH:
     def fit(cls, train: pd.DataFrame, features: Sequence[str] = SHARED_FEATURES) -> CoxPH:
         from lifelines import CoxPHFitter
 
-        data = train[list(features)].astype(float).copy()
-        data["months"] = np.maximum(train["months"].astype(float), 1e-3)
-        data["event"] = train["event"].astype(bool)
+        data = _survival_frame(train, features)
         m = CoxPHFitter(penalizer=1e-4).fit(data, "months", "event")
         base = m.baseline_cumulative_hazard_.iloc[:, 0]
         beta = {f: float(m.params_[f]) for f in features}
