@@ -13,32 +13,35 @@ LOW_COLOUR = "#0B4F8A"
 HIGH_COLOUR = "#B2182B"
 
 
+def _bar(order: str, gloss: str, names: list[str], values: list[float], conf: list[float], colour: str) -> Figure:
+    """One horizontal bar trace of ``order``-order Sobol indices with their 95% intervals."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": f"{order} order ({gloss}) ± 95% CI",
+        "y": names,
+        "x": values,
+        "error_x": {"type": "data", "array": conf, "color": "#333333"},
+        "marker": {"color": colour},
+        "hovertemplate": f"%{{y}}<br>{order} order %{{x:.2f}}<extra></extra>",
+    }
+
+
 def sobol_indices(scenario: Scenario, s: IssueSensitivity, engine_title: str, top: int = 8) -> Figure:
     """Each factor's share of the forecast's variance: total order (with interactions) and first order alone."""
     effects = s.sobol[:top]
     names = [_wrap(factor_name(scenario, f.factor), 34, 2) for f in effects]
     issue = scenario.issue(s.issue).name
     traces: list[Figure] = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": "total order (with interactions) ± 95% CI",
-            "y": names,
-            "x": [f.total for f in effects],
-            "error_x": {"type": "data", "array": [f.total_conf for f in effects], "color": "#333333"},
-            "marker": {"color": TOTAL_COLOUR},
-            "hovertemplate": "%{y}<br>total order %{x:.2f}<extra></extra>",
-        },
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": "first order (alone) ± 95% CI",
-            "y": names,
-            "x": [f.first for f in effects],
-            "error_x": {"type": "data", "array": [f.first_conf for f in effects], "color": "#333333"},
-            "marker": {"color": FIRST_COLOUR},
-            "hovertemplate": "%{y}<br>first order %{x:.2f}<extra></extra>",
-        },
+        _bar(
+            "total",
+            "with interactions",
+            names,
+            [f.total for f in effects],
+            [f.total_conf for f in effects],
+            TOTAL_COLOUR,
+        ),
+        _bar("first", "alone", names, [f.first for f in effects], [f.first_conf for f in effects], FIRST_COLOUR),
     ]
     shaky = " Some intervals are wider than their estimate: read those with care." if s.unstable else ""
     layout = _layout(
