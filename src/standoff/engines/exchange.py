@@ -136,18 +136,33 @@ Each round of each draw is a compiled kernel (Numba, ``nogil``) that plays
 the rules in order: the ``K`` candidates (about ``m^2 n^2 / 8``) in creation
 order, the list sorted at every step, the recomputations after a
 realisation in list order (one batch, more only when a candidate is listed
-twice). A step reads the list once: it drops the invalid entries, finds the
-ones the realised exchange touched and files the others in the run of
+twice). A candidate is computed in one pass (rules 3-5), unless a side is
+already on its partner (rule 4, "at target"): those wait until every event
+of the batch has been met, in the order above; candidates do not read each
+other's results, so the results are those of meeting the events first.
+
+The general step reads the list once: it drops the invalid entries, finds
+the ones the realised exchange touched and files the others in the run of
 non-increasing gains the last sort left or, if out of order, in the rest;
 the rest and the recomputed entries are sorted (insertion sorts and merges
 in preallocated space) and merged with the run into a second buffer, which
-gives the same order as a full stable sort. Nothing is allocated within a
-round's steps. A step costs ``O(K)``, so a round costs ``O(K)`` times the
-number of steps; draws run one after another (threads share the draws of a
-forecast by chunks, the kernels release the interpreter lock). Arithmetic is
-float64, the same operations in the same order as the engine's earlier NumPy
-implementation, whose results it reproduces to the bit (rule 4's order of
-sides aside, see "Departures").
+gives the same order as a full stable sort. The *shortcut*: while the list is
+clean (each gain more than ``tie_tolerance`` below the one before it, so no
+ties, no clusters, no entry listed twice, and list order is gain order) and
+holds only valid entries (from the round's first realisation on), the
+touched entries are found through an index of the candidates by (actor,
+issue supplied) and (actor, issue demanded), recomputed, and spliced back in
+one pass over the list that copies the others. Removing entries only widens
+the gaps, so only a recomputed gain can come within the tolerance of a
+neighbour; then the step is redone by the general merge, which continues
+until the list is clean again. On the flagship about 99% of steps take the
+shortcut. Nothing is allocated within a round's steps. A step costs ``O(K)``,
+so a round costs ``O(K)`` times the number of steps; draws run one after
+another (threads share the draws of a forecast by chunks, the kernels
+release the interpreter lock). Arithmetic is float64, the same operations
+in the same order as the engine's earlier NumPy implementation, whose
+results it reproduces to the bit (rule 4's order of sides aside, see
+"Departures").
 """
 
 from __future__ import annotations
@@ -402,6 +417,7 @@ def run_exchange(
     salience_weight: float = SALIENCE_WEIGHT,
     fixed_weight: float = FIXED_WEIGHT,
     tie_tolerance: float = 1e-9,
+    shortcut: bool = True,
 ) -> ExchangeResult:
     """Run the equal-gain exchange model for ``rounds`` rounds (module docstring).
 
@@ -418,6 +434,9 @@ def run_exchange(
             as ``tie_draws``. Overrides ``at_target``.
         salience_weight, fixed_weight: ``sw`` and ``fw`` of eq. (4).
         tie_tolerance: gains closer than this count as equal.
+        shortcut: take the clean-list shortcut of rule 6 (module docstring,
+            "Implementation"); ``False`` gives the same results by the general
+            merge at every step, for checking the shortcut.
 
     Returns:
         An :class:`ExchangeResult`.
@@ -458,6 +477,7 @@ def run_exchange(
         tie_coins,
         target_policy,
         target_coins,
+        shortcut,
     )
     exhausted = np.nonzero((short[:, 0] == _TIE) | (short[:, 0] == _TARGET))[0]
     if exhausted.size:  # the draw that ran out first, as if all draws ran in step
@@ -539,7 +559,7 @@ _NEVER, _ALWAYS, _COINS = 0, 1, 2
 _TIE, _TARGET, _STUCK = 0, 1, 2
 #: Rule 4's verdict on a side: bound its move if its forecast passes the partner; already on
 #: the partner: cut the move to nothing, or let it pass.
-_CHECK, _CUT, _PASS = 0, 1, 2
+_CHECK, _CUT, _PASS, _EVENT = 0, 1, 2, 3
 #: Sorts of at most this many entries are insertion sorts.
 _SHORT = 16
 
@@ -573,16 +593,12 @@ def _move_ok(move: float, x: float, history: float, hist_nonneg: bool, hist_nonp
 
 
 @_inline
-def _forecast_at(k: int, s: int, at: float, cand: tuple, T: FloatArray, Uoff: FloatArray, S0: FloatArray) -> float:
-    """Rule 4: the forecast of side ``s``'s supply issue with ``s`` at ``at``, from the round's
-    start positions overridden by the updates recorded for its partner on that issue."""
-    actor, supply, ws, Ws, x0s = cand[0], cand[1], cand[4], cand[5], cand[7]
-    o = 1 - s
-    issue = supply[k, s]
-    upd = T[actor[k, o], issue, actor[k, s]]
-    wS = ws[k, s]
-    base = S0[issue] + Uoff[actor[k, o], issue] - wS * (x0s[k, s] if math.isnan(upd) else upd)
-    return (base + wS * at) / Ws[k, s]
+def _forecast_at(upd: float, base0: float, ws: float, x0: float, Ws: float, at: float) -> float:
+    """Rule 4: the forecast of a side's supply issue with the side at ``at``: ``base0`` is the
+    round's start sum ``S0`` plus the offset of the updates recorded for its partner, ``upd``
+    the update recorded for the side itself (NaN: none, its start position ``x0`` counts)."""
+    base = base0 - ws * (x0 if math.isnan(upd) else upd)
+    return (base + ws * at) / Ws
 
 
 @_jit
@@ -601,92 +617,114 @@ def _calculate(
     verdict: NDArray[np.int8],
     at0: FloatArray,
 ) -> tuple[int, int]:
-    """Rules 3-5 for the candidates ``ks``: the at-target events of all ``i`` sides in order,
-    then of all ``j`` sides; then each candidate's bounds (rule 4). ``ok``, ``verdict`` and
-    ``at0`` (``O_0`` per side) are scratch space. Returns the number of at-target events and
-    -1, or the side whose coins
-    ran out."""
+    """Rules 3-5 for the candidates ``ks``, each in turn, except that a candidate with a side
+    already on its partner (rule 4, "at target") waits: those events are met (and their coins
+    used) all ``i`` sides in list order, then all ``j`` sides, and the waiting candidates are
+    then finished in list order. Candidates do not read each other's results, so this is the
+    same as meeting every event first. ``ok``, ``verdict`` and ``at0`` (``O_0`` per side) are
+    scratch space. Returns the number of at-target events and -1, or the side whose coins ran
+    out."""
     actor, supply, ss, sd, ws, Ws, xd, x0s = cand
     xs, move, y, history, nonneg, nonpos, gain, valid = state
-    for k in ks:  # 3. equal gain, i demands p and supplies q
-        x_iq, x_jp, x_ip, x_jq = xs[k, 0], xs[k, 1], xd[k, 0], xd[k, 1]
-        s_iq, s_jp, s_ip, s_jq = ss[k, 0], ss[k, 1], sd[k, 0], sd[k, 1]
-        dist_p = abs(x_ip - x_jp)
-        dist_q = abs(x_jq - x_iq)
-        ratio = (s_ip + s_jp) / (s_iq + s_jq)  # dq / dp, eq. (2)
-        dp = dist_p * ws[k, 1] / Ws[k, 1]
-        dq = dp * ratio
-        m_i = dq * Ws[k, 0] / ws[k, 0]
-        m_j = dist_p
-        if abs(m_i) > dist_q:  # i would pass x_jq: it moves there, j follows from (2)
-            dq = dist_q * ws[k, 0] / Ws[k, 0]
-            dp = dq / ratio
-            m_i = dist_q
-            m_j = dp * Ws[k, 1] / ws[k, 1]
-        move[k, 0] = -m_i if x_iq > x_jq else m_i
-        move[k, 1] = -m_j if x_jp > x_ip else m_j
-        g = abs(dq * s_iq - dp * s_ip)
-        gain[k] = g if math.isfinite(g) else 0.0
-        ok[k] = (
-            _move_ok(move[k, 0], x_iq, history[k, 0], nonneg[k, 0], nonpos[k, 0])
-            and _move_ok(move[k, 1], x_jp, history[k, 1], nonneg[k, 1], nonpos[k, 1])
-            and g >= MIN_GAIN
-        )
-    # 4. side S's forecast with S at x_S (nbs0) and at y_S (nbs1). Whether nbs0 is already on the
-    # partner does not depend on the moves: those events are met (and their coins used) first,
-    # all i sides in list order, then all j sides; then each candidate's sides are bounded in turn.
     events = 0
-    for s in range(2):
+    waiting = False
+    for sweep in range(2):  # 0: every candidate but the waiting ones; 1: the waiting ones
+        if sweep == 1:
+            if not waiting:
+                break
+            for s in range(2):
+                for k in ks:
+                    if verdict[k, s] == _EVENT:
+                        events += 1
+                        cut = _flip(policy, coins, d, pointer)
+                        if cut < 0:
+                            return events, s
+                        verdict[k, s] = _CUT if cut else _PASS
         for k in ks:
-            verdict[k, s] = _CHECK
-            if not ok[k]:
-                continue
-            at0[k, s] = _forecast_at(k, s, xs[k, s], cand, T, Uoff, S0)
-            if abs(xd[k, 1 - s] - at0[k, s]) <= _AT_TARGET:
-                events += 1
-                cut = _flip(policy, coins, d, pointer)
-                if cut < 0:
-                    return events, s
-                verdict[k, s] = _CUT if cut else _PASS
-    for k in ks:
-        if not ok[k]:
-            continue
-        # the side with the larger demand / supply salience ratio first (i on equality), so that
-        # the order of the sides, and the result, do not depend on the order of the issues
-        first = 0 if sd[k, 0] * ss[k, 1] >= sd[k, 1] * ss[k, 0] else 1
-        for phase in range(2):
-            s = first if phase == 0 else 1 - first
-            o = 1 - s
-            if verdict[k, s] == _PASS:
-                continue
-            target = xd[k, o]
-            if verdict[k, s] == _CHECK:
-                nbs0 = at0[k, s]
-                nbs1 = _forecast_at(k, s, xs[k, s] + move[k, s], cand, T, Uoff, S0)
-                if not (target - nbs0) * (target - nbs1) < 0:
+            if sweep == 1:
+                if not ok[k] or (verdict[k, 0] == _CHECK and verdict[k, 1] == _CHECK):
                     continue
-            # cut the move so that the forecast lands on the partner (on target: to nothing)
-            issue = supply[k, s]
-            upd = T[actor[k, o], issue, actor[k, s]]
-            Uo = Uoff[actor[k, o], issue]
-            W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
-            numerator = S0[issue] + Uo if not math.isnan(upd) else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
-            delta = 0.0 if verdict[k, s] == _CUT else abs((target * W - numerator) / wS)
-            d_s = delta * wS / W
-            d_o = d_s * (ss[k, s] + sd[k, o]) / (sd[k, s] + ss[k, o])
-            m_o = abs(d_o * Ws[k, o] / ws[k, o])
-            move[k, s] = -delta if xs[k, s] > xd[k, o] else delta
-            move[k, o] = -m_o if xs[k, o] > xd[k, s] else m_o
-            g = abs(d_o * ss[k, o] - d_s * sd[k, o])
-            gain[k] = g if math.isfinite(g) else 0.0
-    for k in ks:  # 5. validity
-        valid[k] = (
-            ok[k]
-            and _move_ok(move[k, 0], xs[k, 0], history[k, 0], nonneg[k, 0], nonpos[k, 0])
-            and _move_ok(move[k, 1], xs[k, 1], history[k, 1], nonneg[k, 1], nonpos[k, 1])
-        )
-        y[k, 0] = xs[k, 0] + move[k, 0]
-        y[k, 1] = xs[k, 1] + move[k, 1]
+            else:  # 3. equal gain, i demands p and supplies q
+                x_iq, x_jp, x_ip, x_jq = xs[k, 0], xs[k, 1], xd[k, 0], xd[k, 1]
+                s_iq, s_jp, s_ip, s_jq = ss[k, 0], ss[k, 1], sd[k, 0], sd[k, 1]
+                dist_p = abs(x_ip - x_jp)
+                dist_q = abs(x_jq - x_iq)
+                ratio = (s_ip + s_jp) / (s_iq + s_jq)  # dq / dp, eq. (2)
+                dp = dist_p * ws[k, 1] / Ws[k, 1]
+                dq = dp * ratio
+                m_i = dq * Ws[k, 0] / ws[k, 0]
+                m_j = dist_p
+                if abs(m_i) > dist_q:  # i would pass x_jq: it moves there, j follows from (2)
+                    dq = dist_q * ws[k, 0] / Ws[k, 0]
+                    dp = dq / ratio
+                    m_i = dist_q
+                    m_j = dp * Ws[k, 1] / ws[k, 1]
+                move[k, 0] = -m_i if x_iq > x_jq else m_i
+                move[k, 1] = -m_j if x_jp > x_ip else m_j
+                g = abs(dq * s_iq - dp * s_ip)
+                gain[k] = g if math.isfinite(g) else 0.0
+                ok[k] = (
+                    _move_ok(move[k, 0], x_iq, history[k, 0], nonneg[k, 0], nonpos[k, 0])
+                    and _move_ok(move[k, 1], x_jp, history[k, 1], nonneg[k, 1], nonpos[k, 1])
+                    and g >= MIN_GAIN
+                )
+                # 4. side S's forecast with S at x_S (O_0); whether it is already on the partner
+                # does not depend on the moves
+                event = False
+                for s in range(2):
+                    verdict[k, s] = _CHECK
+                    if ok[k]:
+                        o, issue = 1 - s, supply[k, s]
+                        at0[k, s] = _forecast_at(
+                            T[actor[k, o], issue, actor[k, s]], S0[issue] + Uoff[actor[k, o], issue], ws[k, s],
+                            x0s[k, s], Ws[k, s], xs[k, s],
+                        )  # fmt: skip
+                        if abs(xd[k, o] - at0[k, s]) <= _AT_TARGET:
+                            verdict[k, s] = _EVENT
+                            event = True
+                if event:
+                    waiting = True
+                    continue
+            if ok[k]:  # 4. bound each side in turn (forecast with S at y_S: O_1)
+                # the side with the larger demand / supply salience ratio first (i on equality), so
+                # that the order of the sides, and the result, do not depend on the order of the issues
+                first = 0 if sd[k, 0] * ss[k, 1] >= sd[k, 1] * ss[k, 0] else 1
+                for phase in range(2):
+                    s = first if phase == 0 else 1 - first
+                    o = 1 - s
+                    if verdict[k, s] == _PASS:
+                        continue
+                    target = xd[k, o]
+                    if verdict[k, s] == _CHECK:
+                        nbs0 = at0[k, s]
+                        issue = supply[k, s]
+                        nbs1 = _forecast_at(
+                            T[actor[k, o], issue, actor[k, s]], S0[issue] + Uoff[actor[k, o], issue], ws[k, s],
+                            x0s[k, s], Ws[k, s], xs[k, s] + move[k, s],
+                        )  # fmt: skip
+                        if not (target - nbs0) * (target - nbs1) < 0:
+                            continue
+                    # cut the move so that the forecast lands on the partner (on target: to nothing)
+                    issue = supply[k, s]
+                    upd = T[actor[k, o], issue, actor[k, s]]
+                    Uo = Uoff[actor[k, o], issue]
+                    W, wS, x0 = Ws[k, s], ws[k, s], x0s[k, s]
+                    numerator = S0[issue] + Uo if not math.isnan(upd) else S0[issue] + Uo - wS * x0 + wS * xs[k, s]
+                    delta = 0.0 if verdict[k, s] == _CUT else abs((target * W - numerator) / wS)
+                    d_s = delta * wS / W
+                    d_o = d_s * (ss[k, s] + sd[k, o]) / (sd[k, s] + ss[k, o])
+                    m_o = abs(d_o * Ws[k, o] / ws[k, o])
+                    move[k, s] = -delta if xs[k, s] > xd[k, o] else delta
+                    move[k, o] = -m_o if xs[k, o] > xd[k, s] else m_o
+                    g = abs(d_o * ss[k, o] - d_s * sd[k, o])
+                    gain[k] = g if math.isfinite(g) else 0.0
+            valid[k] = (  # 5. validity
+                ok[k]
+                and _move_ok(move[k, 0], xs[k, 0], history[k, 0], nonneg[k, 0], nonpos[k, 0])
+                and _move_ok(move[k, 1], xs[k, 1], history[k, 1], nonneg[k, 1], nonpos[k, 1])
+            )
+            y[k, 0] = xs[k, 0] + move[k, 0]
+            y[k, 1] = xs[k, 1] + move[k, 1]
     return events, -1
 
 
@@ -818,14 +856,15 @@ def _sift_down(v: IntArray, root: int, n: int) -> None:
 
 
 @_jit
-def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int]:
+def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, work: tuple) -> tuple[int, int, bool]:
     """Rule 6: the list's entries sorted into ``dst`` by gain, highest first, stably; gains
     within ``tol`` of the next (chained) form a cluster that keeps its list order.
 
     The entries are ``(gain, position in src)``: ``work``'s run (non-increasing gains in list
     order, as the last sort left them) and rest (gains recomputed since, and entries out of
     order), which is sorted and merged in, equal gains by list position as a stable sort has
-    them. Returns the number of entries and the size of the first cluster.
+    them. Returns the number of entries, the size of the first cluster and whether the list is
+    clean (every cluster one entry).
     """
     run_g, run_pos, rest_g, rest_pos, tmp_g, tmp_pos, merged = work
     _sort_entries(rest_g, rest_pos, n_rest, tmp_g, tmp_pos)
@@ -833,6 +872,7 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
     a = b = 0
     first = 0
     start = 0
+    clean = True
     last = np.inf
     for t in range(L + 1):
         if t < L:
@@ -843,6 +883,7 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
                 g, i = rest_g[b], rest_pos[b]
                 b += 1
         if t == L or last - g > tol:  # the cluster [start, t) ends: in list order
+            clean &= t - start <= 1
             if t - start > _SHORT:
                 _heap_sort(merged[start:t])
             else:
@@ -861,7 +902,7 @@ def _merge(src: IntArray, dst: IntArray, n_run: int, n_rest: int, tol: float, wo
             last = g
     for t in range(L):
         dst[t] = src[merged[t]]
-    return L, first
+    return L, first, clean
 
 
 @_jit
@@ -901,6 +942,23 @@ def _write_updates(
             base = old
         Uoff[demander, issue] += w[mover, issue] * (new - base)
         T[demander, issue, mover] = new
+
+
+@_inline
+def _take_votes(k: int, r: int, actor: IntArray, supply: IntArray, state: tuple) -> None:
+    """Rule 7: candidate ``k``'s sides that share an (actor, supplied issue) with realised ``r``
+    take that side's voting position; such a side keeps its previous move in its history."""
+    xs, move, y, history, nonneg, nonpos = state[0], state[1], state[2], state[3], state[4], state[5]
+    for s in range(2):
+        if actor[k, s] == actor[r, 0] and supply[k, s] == supply[r, 0]:
+            xs[k, s] = y[r, 0]
+        elif actor[k, s] == actor[r, 1] and supply[k, s] == supply[r, 1]:
+            xs[k, s] = y[r, 1]
+        else:
+            continue
+        history[k, s] += move[k, s]
+        nonneg[k, s] |= move[k, s] >= 0
+        nonpos[k, s] |= move[k, s] <= 0
 
 
 @_inline
@@ -964,7 +1022,6 @@ def _pass(
         kept[c] = True
     events = 0
     for t in range(repeats):
-        y_r = (y[r, 0], y[r, 1])
         nb = 0
         for c in range(n_todo):
             k = src[todo[c]]
@@ -976,16 +1033,7 @@ def _pass(
             batch[nb] = c
             slots[nb] = k
             nb += 1
-            for s in range(2):  # a side whose position moved keeps its move in its history
-                if actor[k, s] == actor[r, 0] and supply[k, s] == supply[r, 0]:
-                    xs[k, s] = y_r[0]
-                elif actor[k, s] == actor[r, 1] and supply[k, s] == supply[r, 1]:
-                    xs[k, s] = y_r[1]
-                else:
-                    continue
-                history[k, s] += move[k, s]
-                nonneg[k, s] |= move[k, s] >= 0
-                nonpos[k, s] |= move[k, s] <= 0
+            _take_votes(k, r, actor, supply, state)
         found, side = _calculate(slots[:nb], cand, state, T, Uoff, S0, policy, coins, d, pointer, ok, verdict, at0)
         events += found
         if side >= 0:
@@ -997,6 +1045,145 @@ def _pass(
             rest_g[n_rest], rest_pos[n_rest] = gain[src[todo[c]]], todo[c]
             n_rest += 1
     return n_run, n_rest, events, -1
+
+
+@_jit
+def _touch_index(actor: IntArray, supply: IntArray, n: int, m: int) -> tuple[IntArray, IntArray]:
+    """The candidates by (actor, issue, role): key ``2 (a m + e)`` where ``a`` supplies ``e``,
+    ``2 (a m + e) + 1`` where it demands it; offsets ``(2 n m + 1,)`` and members (compressed rows)."""
+    K = actor.shape[0]
+    offsets = np.zeros(2 * n * m + 1, dtype=np.int64)
+    for k in range(K):
+        for s in range(2):
+            offsets[2 * (actor[k, s] * m + supply[k, s]) + 1] += 1
+            offsets[2 * (actor[k, s] * m + supply[k, 1 - s]) + 2] += 1
+    for key in range(2 * n * m):
+        offsets[key + 1] += offsets[key]
+    members = np.empty(4 * K, dtype=np.int64)
+    fill = np.empty(2 * n * m, dtype=np.int64)
+    for key in range(2 * n * m):
+        fill[key] = offsets[key]
+    for k in range(K):
+        for s in range(2):
+            for key in (2 * (actor[k, s] * m + supply[k, s]), 2 * (actor[k, s] * m + supply[k, 1 - s]) + 1):
+                members[fill[key]] = k
+                fill[key] += 1
+    return offsets, members
+
+
+@_jit
+def _touched(
+    r: int, actor: IntArray, supply: IntArray, index: tuple, listed: BoolArray, mark: IntArray, gain: FloatArray,
+    todo: IntArray, todo_g: FloatArray, m: int,
+) -> int:  # fmt: skip
+    """Rule 7 on a clean list: the listed candidates realised ``r`` touches (an actor of ``r``
+    supplying the issue it supplies, or demanding the issue its partner supplies), in list
+    order, which on a clean list is the order of their gains. ``mark[k]``: 1 + their index in
+    ``todo``. Returns their number."""
+    offsets, members = index
+    a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
+    n_todo = 0
+    for u in range(4):  # a0 supplies q0, a0 demands q1, a1 supplies q1, a1 demands q0
+        key = 2 * ((a0 if u < 2 else a1) * m + (q0 if u == 0 or u == 3 else q1)) + (u & 1)
+        for t in range(offsets[key], offsets[key + 1]):
+            k = members[t]
+            if listed[k] and mark[k] == 0:
+                mark[k] = 1
+                todo[n_todo] = k
+                todo_g[n_todo] = gain[k]
+                n_todo += 1
+    for c in range(1, n_todo):  # by gain, highest first
+        k, g = todo[c], todo_g[c]
+        v = c
+        while v > 0 and todo_g[v - 1] < g:
+            todo[v], todo_g[v] = todo[v - 1], todo_g[v - 1]
+            v -= 1
+        todo[v], todo_g[v] = k, g
+    for c in range(n_todo):
+        mark[todo[c]] = 1 + c
+    return n_todo
+
+
+@_jit
+def _splice(
+    src: IntArray, dst: IntArray, src_g: FloatArray, dst_g: FloatArray, L: int, todo: IntArray, n_todo: int,
+    mark: IntArray, gain: FloatArray, valid: BoolArray, listed: BoolArray, tol: float, spare: tuple,
+) -> tuple[int, int, bool]:  # fmt: skip
+    """Rule 6 on a clean list ``src[1:L]`` (gains ``src_g``, falling by more than ``tol`` at
+    each entry) after the entries ``todo`` (marked) were recomputed: the others, and the
+    recomputed ones still valid sorted in, into ``dst`` in one pass. Only a recomputed gain can
+    come within ``tol`` of a neighbour; if one does, the general merge redoes the step on the
+    same run and rest (``spare``: its work space and the recomputed entries' positions).
+    Returns the list's length, the size of its first cluster and whether it is clean."""
+    ins, ins_g, oldpos = spare[7], spare[0], spare[8]
+    nb = 0
+    for c in range(n_todo):  # still valid, in list order, stably by new gain
+        k = todo[c]
+        if not valid[k]:
+            listed[k] = False
+            continue
+        g = gain[k]
+        v = nb
+        while v > 0 and ins_g[v - 1] < g:
+            ins[v], ins_g[v] = ins[v - 1], ins_g[v - 1]
+            v -= 1
+        ins[v], ins_g[v] = k, g
+        nb += 1
+    out = b = 0
+    last = np.inf
+    clean = True
+    next_g = ins_g[0] if nb else -np.inf  # the next entry to sort in
+    for i in range(1, L):
+        k = src[i]
+        if mark[k] != 0:
+            oldpos[mark[k] - 1] = i
+            continue
+        g = src_g[i]
+        if next_g > g:  # sort in the recomputed entries above g; gaps between the others only widen
+            while b < nb and ins_g[b] > g:
+                clean &= last - ins_g[b] > tol
+                last = dst_g[out] = ins_g[b]
+                dst[out] = ins[b]
+                out += 1
+                b += 1
+            next_g = ins_g[b] if b < nb else -np.inf
+            clean &= last - g > tol
+        dst_g[out] = last = g
+        dst[out] = k
+        out += 1
+    while b < nb:
+        clean &= last - ins_g[b] > tol
+        last = dst_g[out] = ins_g[b]
+        dst[out] = ins[b]
+        out += 1
+        b += 1
+    if clean:
+        return out, 1 if out else 0, True
+    run_g, run_pos, rest_g, rest_pos = spare[0], spare[1], spare[2], spare[3]
+    n_run = n_rest = 0
+    for i in range(1, L):
+        if mark[src[i]] == 0:
+            run_g[n_run], run_pos[n_run] = src_g[i], i
+            n_run += 1
+    for c in range(n_todo):
+        k = todo[c]
+        if valid[k]:
+            rest_g[n_rest], rest_pos[n_rest] = gain[k], oldpos[c]
+            n_rest += 1
+    out, first, clean = _merge(src, dst, n_run, n_rest, tol, spare[:7])
+    for i in range(out):
+        dst_g[i] = gain[dst[i]]
+    return out, first, clean
+
+
+@_jit
+def _relist(src: IntArray, L: int, gain: FloatArray, src_g: FloatArray, listed: BoolArray) -> None:
+    """A clean list's gains ``src_g`` and which candidates are ``listed``."""
+    for k in range(listed.shape[0]):
+        listed[k] = False
+    for i in range(L):
+        listed[src[i]] = True
+        src_g[i] = gain[src[i]]
 
 
 @_jit
@@ -1012,8 +1199,10 @@ def _round(
     target_coins: FloatArray,
     d: int,
     pointers: IntArray,
+    shortcut: bool,
 ) -> tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray, int, int, int, int, int]:
-    """Rules 1-7: one round of draw ``d`` from positions ``x``.
+    """Rules 1-7: one round of draw ``d`` from positions ``x`` (``shortcut``: take the clean-list
+    shortcut).
 
     Returns the candidates' actors and supplied issues, the realised candidates and their
     records (before, move, vote per side, gain), the candidates' final votes, the ties and
@@ -1099,8 +1288,18 @@ def _round(
     # The merge's order does not depend on how the entries are split; ``0 * K`` is a run-time
     # zero, so that ``_file`` is compiled once, not also for a literal 0.
     n_run, n_rest = _file(src, 0 * K, K, gain, order_work)
-    L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
+    L, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
     src, dst = dst, src
+    # While the list is clean (gains falling by more than tol at each entry, so in order of
+    # gain) and holds only valid entries (from the round's first realisation on), a step
+    # finds the touched entries through an index and splices the list in one pass: the
+    # same list as _pass and _merge make. src_g holds the gains of a clean list's entries.
+    fast = False
+    index = _touch_index(actor, supply, n, m)
+    listed = np.zeros(K, dtype=np.bool_)
+    mark = np.zeros(K, dtype=np.int64)
+    src_g, dst_g = np.empty(K + 1), np.empty(K + 1)
+    spare = order_work + (work[3], work[1])
     n_real = 0
     step = 0
     while L > 0:
@@ -1138,6 +1337,27 @@ def _round(
             )
             n_real += 1
             _write_updates(r, cand, state, x, w, T, Uoff)
+            if fast and clean:
+                listed[r] = False
+                todo = work[0]
+                n_todo = _touched(r, actor, supply, index, listed, mark, gain, todo, order_work[4], m)
+                for c in range(n_todo):
+                    _take_votes(todo[c], r, actor, supply, state)
+                found, side = _calculate(
+                    todo[:n_todo], cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET],
+                    work[5], work[7], work[8],
+                )  # fmt: skip
+                events += found
+                if side >= 0:
+                    return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, 1 + side
+                L, first, clean = _splice(src, dst, src_g, dst_g, L, todo, n_todo, mark, gain, valid, listed, tol, spare)
+                for c in range(n_todo):
+                    mark[todo[c]] = 0
+                src, dst = dst, src
+                src_g, dst_g = dst_g, src_g
+                fast = clean
+                step += 1
+                continue
             n_run, n_rest, found, phase = _pass(
                 r, src, lo, L, cand, state, T, Uoff, S0, target_policy, target_coins, d, pointers[_TARGET], work,
                 order_work,
@@ -1147,8 +1367,11 @@ def _round(
                 return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, phase
         else:
             n_run, n_rest = _file(src, lo, L, gain, order_work)
-        L, first = _merge(src, dst, n_run, n_rest, tol, order_work)
+        L, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
         src, dst = dst, src
+        if shortcut and clean and valid[r] and tol >= 0.0:  # every invalid entry has left the list
+            _relist(src, L, gain, src_g, listed)
+            fast = True
         step += 1
     return actor, supply, realised[:n_real], records[:n_real], y, ties, events, -1, 0, 0
 
@@ -1167,8 +1390,9 @@ def _simulate(
     tie_coins: FloatArray,
     target_policy: int,
     target_coins: FloatArray,
+    shortcut: bool,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]:
-    """All rounds of all draws (0-100 units). Returns positions ``(D, R + 1, n, m)``, voting
+    """All rounds of all draws (0-100 units; ``shortcut``: see :func:`_round`). Returns positions ``(D, R + 1, n, m)``, voting
     positions ``(D, R, n, m)``, ties and at-target events ``(D, R)``, coins used ``(2, D)``;
     per draw the coins that ran out or a round that never ends, ``(kind, round, step, phase)``
     (kind -1: neither; the run stops after that round); and the realised exchanges, ``(7, E)``
@@ -1192,7 +1416,8 @@ def _simulate(
         for d in range(D):
             x0, vote, new = positions[d, t], voting[d, t], positions[d, t + 1]
             actor, supply, realised, records, y, ties[d, t], events[d, t], kind, step, phase = _round(
-                x0, sal[d], w[d], present, tol, tie_policy, tie_coins, target_policy, target_coins, d, pointers
+                x0, sal[d], w[d], present, tol, tie_policy, tie_coins, target_policy, target_coins, d, pointers,
+                shortcut,
             )
             if kind >= 0:
                 short[d, 0], short[d, 1], short[d, 2], short[d, 3] = kind, t, step, phase
