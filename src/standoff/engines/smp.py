@@ -208,12 +208,36 @@ def _log_victory(util: FloatArray, weight: FloatArray) -> FloatArray:
         util: ``(D, a, m)`` utility to voter ``a`` of option ``m``.
         weight: ``(D, a)`` voting weights.
     """
-    vote = weight[:, :, None, None] * (util[:, :, :, None] - util[:, :, None, :])
-    strength = ELECTION_EPS + np.sum(np.maximum(vote, 0.0), axis=1)
+    strength = _strengths(np.ascontiguousarray(util, dtype=np.float64), np.ascontiguousarray(weight, dtype=np.float64))
     prob = strength / (strength + np.swapaxes(strength, 1, 2))
     m = prob.shape[-1]
     prob[:, np.arange(m), np.arange(m)] = 0.5
     return np.log(prob)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _strengths(util: FloatArray, weight: FloatArray) -> FloatArray:
+    """``(D, m, m)`` ``C_xy = 1e-8 + Σ_a max(0, w_a (U_ax − U_ay))``: the voters added in order,
+    as ``np.sum`` adds ``np.maximum(w (U_x − U_y), 0)`` along the voter axis of a
+    ``(D, a, m, m)`` array (the same values to the bit, without that array)."""
+    n_draws, n_voters, m = util.shape
+    out = np.empty((n_draws, m, m))
+    for d in range(n_draws):
+        for a in range(n_voters):
+            w = weight[d, a]
+            for x in range(m):
+                u_x = util[d, a, x]
+                for y in range(m):
+                    v = w * (u_x - util[d, a, y])
+                    v = v if v >= 0.0 else 0.0
+                    if a == 0:
+                        out[d, x, y] = v
+                    else:
+                        out[d, x, y] += v
+        for x in range(m):
+            for y in range(m):
+                out[d, x, y] = ELECTION_EPS + out[d, x, y]
+    return out
 
 
 def _normalise_log(logp: FloatArray, axis: int = -1) -> FloatArray:
@@ -887,8 +911,8 @@ def _run(
     """Run every draw to its stopping rule; returns ``T``, the most turns run.
 
     ``traj`` ``(D, max_turns + 1, n, K)`` holds the input in turn 0; it and
-    the per-turn records (prefilled with ``NaN`` or ``-1``) are filled up to
-    each draw's last turn, and each draw's last state is repeated up to ``T``.
+    the per-turn records are filled up to each draw's last turn, and each
+    draw's last state is repeated up to ``T``.
     """
     n_draws, n_states, n, n_dims = traj.shape
     work = _scratch(n, n_dims)
@@ -975,13 +999,10 @@ def smp(
     n_draws, n, k = x0.shape
     traj = np.empty((n_draws, max_turns + 1, n, k))
     traj[:, 0] = x0
-    risk = np.full((n_draws, max_turns, n), np.nan)
-    position_prob = np.full((n_draws, max_turns, n), np.nan)
-    target = np.full((n_draws, max_turns, n), -1, dtype=np.int64)
-    target_prob = np.full((n_draws, max_turns, n), np.nan)
-    target_gain = np.full((n_draws, max_turns, n), np.nan)
-    adopted = np.full((n_draws, max_turns, n), -1, dtype=np.int64)
-    movement = np.full((n_draws, max_turns), np.nan)
+    # per-turn records: filled by the kernel up to each draw's last turn, the rest below
+    risk, position_prob, target_prob, target_gain = (np.empty((n_draws, max_turns, n)) for _ in range(4))
+    target, adopted = (np.empty((n_draws, max_turns, n), dtype=np.int64) for _ in range(2))
+    movement = np.empty((n_draws, max_turns))
     n_turns = np.zeros(n_draws, dtype=np.int64)
     converged = np.zeros(n_draws, dtype=np.bool_)
     turn = _run(
@@ -1015,9 +1036,12 @@ def smp(
         "adopted": adopted[:, :turn],
         "movement": movement[:, :turn],
     }
+    after_last = np.arange(turn) >= n_turns[:, None]  # (D, T): turns a draw did not run
     for name, arr in out.items():
         if turn < max_turns:
             out[name] = arr = arr.copy()  # trim the unused turns' storage
+        if name not in ("trajectory", "n_turns", "stop_reason"):
+            arr[after_last] = -1 if arr.dtype.kind == "i" else np.nan
         arr.setflags(write=False)
     return SMPResult(**out)
 
