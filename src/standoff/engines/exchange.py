@@ -1107,15 +1107,17 @@ def _touched(
 @_jit
 def _splice(
     src: IntArray, dst: IntArray, src_g: FloatArray, dst_g: FloatArray, L: int, todo: IntArray, n_todo: int,
-    mark: IntArray, gain: FloatArray, valid: BoolArray, listed: BoolArray, tol: float, spare: tuple,
+    mark: IntArray, gain: FloatArray, valid: BoolArray, listed: BoolArray, tol: float, order_work: tuple,
+    ins: IntArray, oldpos: IntArray,
 ) -> tuple[int, int, bool]:  # fmt: skip
     """Rule 6 on a clean list ``src[1:L]`` (gains ``src_g``, falling by more than ``tol`` at
     each entry) after the entries ``todo`` (marked) were recomputed: the others, and the
     recomputed ones still valid sorted in, into ``dst`` in one pass. Only a recomputed gain can
     come within ``tol`` of a neighbour; if one does, the general merge redoes the step on the
-    same run and rest (``spare``: its work space and the recomputed entries' positions).
+    same run and rest (``order_work``: its work space; ``ins`` and ``oldpos``: space for the
+    entries sorted in and the recomputed entries' list positions).
     Returns the list's length, the size of its first cluster and whether it is clean."""
-    ins, ins_g, oldpos = spare[7], spare[0], spare[8]
+    ins_g = order_work[0]
     nb = 0
     for c in range(n_todo):  # still valid, in list order, stably by new gain
         k = todo[c]
@@ -1159,7 +1161,7 @@ def _splice(
         b += 1
     if clean:
         return out, 1 if out else 0, True
-    run_g, run_pos, rest_g, rest_pos = spare[0], spare[1], spare[2], spare[3]
+    run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     n_run = n_rest = 0
     for i in range(1, L):
         if mark[src[i]] == 0:
@@ -1170,7 +1172,7 @@ def _splice(
         if valid[k]:
             rest_g[n_rest], rest_pos[n_rest] = gain[k], oldpos[c]
             n_rest += 1
-    out, first, clean = _merge(src, dst, n_run, n_rest, tol, spare[:7])
+    out, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
     for i in range(out):
         dst_g[i] = gain[dst[i]]
     return out, first, clean
@@ -1299,7 +1301,6 @@ def _round(
     listed = np.zeros(K, dtype=np.bool_)
     mark = np.zeros(K, dtype=np.int64)
     src_g, dst_g = np.empty(K + 1), np.empty(K + 1)
-    spare = order_work + (work[3], work[1])
     n_real = 0
     step = 0
     while L > 0:
@@ -1350,7 +1351,9 @@ def _round(
                 events += found
                 if side >= 0:
                     return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, 1 + side
-                L, first, clean = _splice(src, dst, src_g, dst_g, L, todo, n_todo, mark, gain, valid, listed, tol, spare)
+                L, first, clean = _splice(
+                    src, dst, src_g, dst_g, L, todo, n_todo, mark, gain, valid, listed, tol, order_work, work[3], work[1]
+                )
                 for c in range(n_todo):
                     mark[todo[c]] = 0
                 src, dst = dst, src
@@ -1510,6 +1513,6 @@ SPEC: EngineSpec[IssuesProblem, IssuesResult] = EngineSpec(
     outputs=("issues",),
     rounds=True,
     kernels=lambda: (_simulate,),
-    compile_seconds=10,
+    compile_seconds=13,
     reference="Stokman & van Oosten 1994, in Bueno de Mesquita & Stokman (eds.), European Community Decision Making",
 )
