@@ -1048,9 +1048,11 @@ def _pass(
 
 
 @_jit
-def _touch_index(actor: IntArray, supply: IntArray, n: int, m: int) -> tuple[IntArray, IntArray]:
+def _touch_index(actor: IntArray, supply: IntArray, n: int, m: int) -> tuple[IntArray, IntArray, IntArray]:
     """The candidates by (actor, issue, role): key ``2 (a m + e)`` where ``a`` supplies ``e``,
-    ``2 (a m + e) + 1`` where it demands it; offsets ``(2 n m + 1,)`` and members (compressed rows)."""
+    ``2 (a m + e) + 1`` where it demands it; offsets ``(2 n m + 1,)`` and members (compressed
+    rows), and each key's end ``(2 n m,)``, which :func:`_touched` moves down as members leave
+    the list."""
     K = actor.shape[0]
     offsets = np.zeros(2 * n * m + 1, dtype=np.int64)
     for k in range(K):
@@ -1061,46 +1063,53 @@ def _touch_index(actor: IntArray, supply: IntArray, n: int, m: int) -> tuple[Int
         offsets[key + 1] += offsets[key]
     members = np.empty(4 * K, dtype=np.int64)
     fill = np.empty(2 * n * m, dtype=np.int64)
+    ends = np.empty(2 * n * m, dtype=np.int64)
     for key in range(2 * n * m):
         fill[key] = offsets[key]
+        ends[key] = offsets[key + 1]
     for k in range(K):
         for s in range(2):
             for key in (2 * (actor[k, s] * m + supply[k, s]), 2 * (actor[k, s] * m + supply[k, 1 - s]) + 1):
                 members[fill[key]] = k
                 fill[key] += 1
-    return offsets, members
+    return offsets, members, ends
 
 
 @_jit
 def _touched(
     r: int, actor: IntArray, supply: IntArray, index: tuple, listed: BoolArray, mark: IntArray, gain: FloatArray,
-    todo: IntArray, todo_g: FloatArray, m: int,
+    todo: IntArray, found: IntArray, todo_g: FloatArray, m: int,
 ) -> int:  # fmt: skip
     """Rule 7 on a clean list: the listed candidates realised ``r`` touches (an actor of ``r``
     supplying the issue it supplies, or demanding the issue its partner supplies), in list
     order, which on a clean list is the order of their gains. ``mark[k]``: 1 + their index in
-    ``todo``. Returns their number."""
-    offsets, members = index
+    ``todo``. Returns their number. A candidate that has left the list never comes back in the
+    round: it leaves the index too (the order of a key's members does not matter)."""
+    offsets, members, ends = index
     a0, a1, q0, q1 = actor[r, 0], actor[r, 1], supply[r, 0], supply[r, 1]
     n_todo = 0
     for u in range(4):  # a0 supplies q0, a0 demands q1, a1 supplies q1, a1 demands q0
         key = 2 * ((a0 if u < 2 else a1) * m + (q0 if u == 0 or u == 3 else q1)) + (u & 1)
-        for t in range(offsets[key], offsets[key + 1]):
+        t = offsets[key]
+        while t < ends[key]:
             k = members[t]
-            if listed[k] and mark[k] == 0:
+            if not listed[k]:
+                ends[key] -= 1
+                members[t] = members[ends[key]]
+                continue
+            if mark[k] == 0:
                 mark[k] = 1
-                todo[n_todo] = k
+                found[n_todo] = k
                 todo_g[n_todo] = gain[k]
                 n_todo += 1
-    for c in range(1, n_todo):  # by gain, highest first
-        k, g = todo[c], todo_g[c]
-        v = c
-        while v > 0 and todo_g[v - 1] < g:
-            todo[v], todo_g[v] = todo[v - 1], todo_g[v - 1]
-            v -= 1
-        todo[v], todo_g[v] = k, g
-    for c in range(n_todo):
-        mark[todo[c]] = 1 + c
+            t += 1
+    for c in range(n_todo):  # by gain, highest first: the gains of a clean list are distinct
+        g = todo_g[c]
+        rank = 0
+        for e in range(n_todo):  # counted without branches, which beats an insertion sort here
+            rank += todo_g[e] > g
+        todo[rank] = found[c]
+        mark[found[c]] = 1 + rank
     return n_todo
 
 
@@ -1341,7 +1350,7 @@ def _round(
             if fast and clean:
                 listed[r] = False
                 todo = work[0]
-                n_todo = _touched(r, actor, supply, index, listed, mark, gain, todo, order_work[4], m)
+                n_todo = _touched(r, actor, supply, index, listed, mark, gain, todo, order_work[5], order_work[4], m)
                 for c in range(n_todo):
                     _take_votes(todo[c], r, actor, supply, state)
                 found, side = _calculate(
