@@ -622,3 +622,23 @@ def test_shortcut_on_a_flagship_sized_problem() -> None:
     fast = run_exchange(problem, 10)
     assert len(fast.exchanges) > 1500
     assert _same_results(fast, run_exchange(problem, 10, shortcut=False))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    gains=hnp.arrays(
+        np.float64,
+        st.integers(1, 300),
+        elements=st.one_of(st.just(0.0), st.sampled_from([1e-12, 0.5, 3.0]), st.floats(0.0, 1e6)),
+    )
+)
+def test_first_order_is_a_stable_sort_by_gain(gains: np.ndarray) -> None:
+    """The radix sort of a round's first list: highest gain first, equal gains in index order
+    (as a stable sort), with zeros, repeated values and gains spanning many exponents."""
+    from standoff.engines.exchange import _radix_sort_gains
+
+    g, pos, tmp = np.empty(len(gains)), np.empty(len(gains), dtype=np.int64), np.empty(len(gains), dtype=np.int64)
+    _radix_sort_gains(gains, g, pos, tmp)
+    expected = np.argsort(-gains, kind="stable")
+    assert pos.tolist() == expected.tolist()
+    assert g.tolist() == gains[expected].tolist()

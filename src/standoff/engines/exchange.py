@@ -139,7 +139,9 @@ realisation in list order (one batch, more only when a candidate is listed
 twice). A candidate is computed in one pass (rules 3-5), unless a side is
 already on its partner (rule 4, "at target"): those wait until every event
 of the batch has been met, in the order above; candidates do not read each
-other's results, so the results are those of meeting the events first.
+other's results, so the results are those of meeting the events first. A
+round's first list is sorted by a radix sort of the gains (stable, as the
+rule's sort is).
 
 The general step reads the list once: it drops the invalid entries, finds
 the ones the realised exchange touched and files the others in the run of
@@ -827,6 +829,40 @@ def _sort_entries(g: FloatArray, pos: IntArray, n: int, tmp_g: FloatArray, tmp_p
 
 
 @_jit
+def _radix_sort_gains(gain: FloatArray, g: FloatArray, pos: IntArray, tmp: IntArray) -> None:
+    """``pos`` the candidates ``0..K-1`` by gain, highest first, equal gains in index order (a
+    stable sort), and ``g`` their gains: a least-significant-digit radix sort, a byte at a
+    time, of the gains' bit patterns (gains are ``>= +0.0``, whose patterns order as the
+    numbers do; complemented for the highest first). A byte that every gain shares is skipped."""
+    K = gain.shape[0]
+    bits = gain.view(np.uint64)
+    keys = np.empty(K, dtype=np.uint64)
+    for k in range(K):
+        keys[k] = ~bits[k]
+        pos[k] = k
+    count = np.empty(257, dtype=np.int64)
+    src, dst = pos, tmp
+    for byte in range(8):
+        shift = np.uint64(8 * byte)
+        for b in range(257):
+            count[b] = 0
+        for i in range(K):
+            count[((keys[src[i]] >> shift) & np.uint64(255)) + 1] += 1
+        if count[((keys[0] >> shift) & np.uint64(255)) + 1] == K:
+            continue
+        for b in range(256):
+            count[b + 1] += count[b]
+        for i in range(K):
+            digit = (keys[src[i]] >> shift) & np.uint64(255)
+            dst[count[digit]] = src[i]
+            count[digit] += 1
+        src, dst = dst, src
+    for i in range(K):
+        pos[i] = src[i]
+        g[i] = gain[src[i]]
+
+
+@_jit
 def _heap_sort(v: IntArray) -> None:
     """Sort ``v`` in place, ascending (a heap sort: the entries are distinct, so any sort gives
     the same order, and this one compiles in a fraction of the time of ``ndarray.sort``)."""
@@ -1296,10 +1332,9 @@ def _round(
     # one more slot for an entry appended on a tie
     src = np.arange(K + 1)
     dst = np.empty(K + 1, dtype=np.int64)
-    # The merge's order does not depend on how the entries are split; ``0 * K`` is a run-time
-    # zero, so that ``_file`` is compiled once, not also for a literal 0.
-    n_run, n_rest = _file(src, 0 * K, K, gain, order_work)
-    L, first, clean = _merge(src, dst, n_run, n_rest, tol, order_work)
+    # The first order: a stable sort by gain is the merge's run; the merge forms the clusters.
+    _radix_sort_gains(gain, order_work[0], order_work[1], order_work[5])
+    L, first, clean = _merge(src, dst, K, 0, tol, order_work)
     src, dst = dst, src
     # While the list is clean (gains falling by more than tol at each entry, so in order of
     # gain) and holds only valid entries (from the round's first realisation on), a step
