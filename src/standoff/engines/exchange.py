@@ -848,7 +848,7 @@ def _radix_sort_gains(gain: FloatArray, g: FloatArray, pos: IntArray, tmp: IntAr
             count[b] = 0
         for i in range(K):
             count[((keys[src[i]] >> shift) & np.uint64(255)) + 1] += 1
-        if count[((keys[0] >> shift) & np.uint64(255)) + 1] == K:
+        if K == 0 or count[((keys[0] >> shift) & np.uint64(255)) + 1] == K:
             continue
         for b in range(256):
             count[b + 1] += count[b]
@@ -1206,6 +1206,7 @@ def _splice(
         b += 1
     if clean:
         return out, 1 if out else 0, True
+    # a cluster formed: the general merge (its run space was ins_g, no longer needed)
     run_g, run_pos, rest_g, rest_pos = order_work[0], order_work[1], order_work[2], order_work[3]
     n_run = n_rest = 0
     for i in range(1, L):
@@ -1396,8 +1397,9 @@ def _round(
                 if side >= 0:
                     return actor, supply, realised[:0], records[:0], y, ties, events, _TARGET, step, 1 + side
                 L, first, clean = _splice(
-                    src, dst, src_g, dst_g, L, todo, n_todo, mark, gain, valid, listed, tol, order_work, work[3], work[1]
-                )
+                    src, dst, src_g, dst_g, L, todo, n_todo, mark, gain, valid, listed, tol, order_work, work[3],
+                    work[1],
+                )  # fmt: skip
                 for c in range(n_todo):
                     mark[todo[c]] = 0
                 src, dst = dst, src
@@ -1439,12 +1441,12 @@ def _simulate(
     target_coins: FloatArray,
     shortcut: bool,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]:
-    """All rounds of all draws (0-100 units; ``shortcut``: see :func:`_round`). Returns positions ``(D, R + 1, n, m)``, voting
-    positions ``(D, R, n, m)``, ties and at-target events ``(D, R)``, coins used ``(2, D)``;
-    per draw the coins that ran out or a round that never ends, ``(kind, round, step, phase)``
-    (kind -1: neither; the run stops after that round); and the realised exchanges, ``(7, E)``
-    integer fields (draw, round, order, actors, issues) and ``(7, E)`` floats (before, move,
-    vote per side, gain)."""
+    """All rounds of all draws (0-100 units; ``shortcut``: see :func:`_round`). Returns
+    positions ``(D, R + 1, n, m)``, voting positions ``(D, R, n, m)``, ties and at-target events
+    ``(D, R)``, coins used ``(2, D)``; per draw the coins that ran out or a round that never
+    ends, ``(kind, round, step, phase)`` (kind -1: neither; the run stops after that round); and
+    the realised exchanges, ``(7, E)`` integer fields (draw, round, order, actors, issues) and
+    ``(7, E)`` floats (before, move, vote per side, gain)."""
     D, n, m = x.shape
     positions = np.empty((D, rounds + 1, n, m))
     voting = np.empty((D, rounds, n, m))
@@ -1465,7 +1467,7 @@ def _simulate(
             actor, supply, realised, records, y, ties[d, t], events[d, t], kind, step, phase = _round(
                 x0, sal[d], w[d], present, tol, tie_policy, tie_coins, target_policy, target_coins, d, pointers,
                 shortcut,
-            )
+            )  # fmt: skip
             if kind >= 0:
                 short[d, 0], short[d, 1], short[d, 2], short[d, 3] = kind, t, step, phase
                 continue
