@@ -411,3 +411,24 @@ def test_importer_accepts_quotes_spaces_and_blank_lines(tmp_path: Path) -> None:
     sc = read_ktab_csv(path)
     assert sc.name == "S, with comma" and sc.actors == ("A", "B") and sc.actor_descriptions[0] == "x, y"
     assert not sc.capability.flags.writeable
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 4), st.integers(2, 20), st.integers(1, 12)),
+    seed=st.integers(0, 2**32 - 1),
+    zero_weights=st.booleans(),
+)
+def test_election_strengths_are_numpys_to_the_bit(shape: tuple[int, int, int], seed: int, zero_weights: bool) -> None:
+    """The strengths kernel equals the NumPy expression it replaces (``np.maximum`` of the
+    weighted utility differences summed over voters), bit for bit, with zero weights too."""
+    from standoff.engines.smp import ELECTION_EPS, _strengths
+
+    rng = np.random.default_rng(seed)
+    util = rng.uniform(-1, 1, shape)
+    weight = rng.uniform(0, 5, shape[:2])
+    if zero_weights:
+        weight[:, ::2] = 0.0
+    vote = weight[:, :, None, None] * (util[:, :, :, None] - util[:, :, None, :])
+    expected = ELECTION_EPS + np.sum(np.maximum(vote, 0.0), axis=1)
+    assert _strengths(util, weight).tobytes() == expected.tobytes()
