@@ -999,7 +999,7 @@ def smp(
     n_draws, n, k = x0.shape
     traj = np.empty((n_draws, max_turns + 1, n, k))
     traj[:, 0] = x0
-    # per-turn records: filled by the kernel up to each draw's last turn, the rest below
+    # per-turn records: filled by the kernel up to each draw's last turn, the rest after the run
     risk, position_prob, target_prob, target_gain = (np.empty((n_draws, max_turns, n)) for _ in range(4))
     target, adopted = (np.empty((n_draws, max_turns, n), dtype=np.int64) for _ in range(2))
     movement = np.empty((n_draws, max_turns))
@@ -1023,6 +1023,11 @@ def smp(
         converged,
     )
     reason = np.where(converged, STOP_CONVERGED, STOP_MAX_TURNS).astype("<U9")
+    after_last = np.arange(turn) >= n_turns[:, None]  # (D, T): turns a draw did not run
+    for record in (risk, position_prob, target_prob, target_gain, movement):
+        record[:, :turn][after_last] = np.nan
+    for choice in (target, adopted):
+        choice[:, :turn][after_last] = -1
 
     out = {
         "trajectory": traj[:, : turn + 1],
@@ -1036,12 +1041,9 @@ def smp(
         "adopted": adopted[:, :turn],
         "movement": movement[:, :turn],
     }
-    after_last = np.arange(turn) >= n_turns[:, None]  # (D, T): turns a draw did not run
     for name, arr in out.items():
         if turn < max_turns:
             out[name] = arr = arr.copy()  # trim the unused turns' storage
-        if name not in ("trajectory", "n_turns", "stop_reason"):
-            arr[after_last] = -1 if arr.dtype.kind == "i" else np.nan
         arr.setflags(write=False)
     return SMPResult(**out)
 
